@@ -1,0 +1,57 @@
+// Setting fragments shared by every service. Connecting to a secured cluster is configuration:
+// SASL/SCRAM and TLS for Kafka, basic auth for the registry, ACL user and TLS for Redis.
+import { z } from 'zod';
+import { Secret } from './secret.ts';
+
+const secret = z.string().min(1).transform((v) => new Secret(v));
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const list = z
+  .string()
+  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+  .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'expected host:port')).min(1));
+
+export const kafkaSettings = z.object({
+  KAFKA_BROKERS: list.describe('comma-separated host:port list'),
+  KAFKA_CLIENT_ID: z.string().min(1).default('clearway'),
+  KAFKA_SASL_MECHANISM: z.enum(['scram-sha-256', 'scram-sha-512', 'plain']).optional(),
+  KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+  KAFKA_SASL_PASSWORD: secret.optional(),
+  KAFKA_TLS: bool.default(false),
+  KAFKA_TLS_CA_FILE: z.string().min(1).optional(),
+  KAFKA_TLS_REJECT_UNAUTHORIZED: bool.default(true),
+});
+
+export const registrySettings = z.object({
+  SCHEMA_REGISTRY_URL: z.url(),
+  SCHEMA_REGISTRY_USERNAME: z.string().min(1).optional(),
+  SCHEMA_REGISTRY_PASSWORD: secret.optional(),
+});
+
+export const redisSettings = z.object({
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'expected redis:// or rediss:// URL'),
+  REDIS_USERNAME: z.string().min(1).optional(),
+  REDIS_PASSWORD: secret.optional(),
+  REDIS_TLS: bool.default(false),
+});
+
+export const observabilitySettings = z.object({
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+});
+
+export const port = z.coerce.number().int().min(1).max(65535);
+export { bool as booleanSetting };
+
+export type KafkaSettings = z.infer<typeof kafkaSettings>;
+export type RegistrySettings = z.infer<typeof registrySettings>;
+export type RedisSettings = z.infer<typeof redisSettings>;
+export type ObservabilitySettings = z.infer<typeof observabilitySettings>;
+
+/** Cross-field checks: SASL needs a mechanism, user and password together. */
+export function checkKafkaSasl(s: KafkaSettings): string | undefined {
+  const parts = [s.KAFKA_SASL_MECHANISM, s.KAFKA_SASL_USERNAME, s.KAFKA_SASL_PASSWORD];
+  const set = parts.filter((p) => p !== undefined).length;
+  if (set !== 0 && set !== 3)
+    return 'KAFKA_SASL_MECHANISM, KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD must be set together';
+  return undefined;
+}

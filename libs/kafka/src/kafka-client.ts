@@ -1,0 +1,45 @@
+import { readFileSync } from 'node:fs';
+import { Kafka, logLevel, type KafkaConfig, type LogEntry, type SASLOptions } from 'kafkajs';
+import { ConfigError, checkKafkaSasl, type KafkaSettings } from '@clearway/config';
+import type { Logger } from '@clearway/observability';
+
+const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+};
+
+/** A kafkajs client from settings: SASL/SCRAM and TLS are configuration; retries back off exponentially. */
+export function createKafka(settings: KafkaSettings, logger: Logger, clientId?: string): Kafka {
+  const saslProblem = checkKafkaSasl(settings);
+  if (saslProblem) throw new ConfigError([{ setting: 'KAFKA_SASL_*', message: saslProblem }]);
+  const config: KafkaConfig = {
+    clientId: clientId ?? settings.KAFKA_CLIENT_ID,
+    brokers: settings.KAFKA_BROKERS,
+    connectionTimeout: 5_000,
+    requestTimeout: 30_000,
+    retry: { initialRetryTime: 200, maxRetryTime: 10_000, retries: 12, factor: 0.2, multiplier: 2 },
+    logLevel: logLevel.WARN,
+    logCreator:
+      () =>
+      ({ namespace, level, log }: LogEntry) => {
+        const { message, ...extra } = log;
+        logger[levels[level] ?? 'info']({ kafkajs: namespace, ...extra }, message);
+      },
+  };
+  if (settings.KAFKA_TLS) {
+    config.ssl = {
+      rejectUnauthorized: settings.KAFKA_TLS_REJECT_UNAUTHORIZED,
+      ...(settings.KAFKA_TLS_CA_FILE ? { ca: [readFileSync(settings.KAFKA_TLS_CA_FILE, 'utf8')] } : {}),
+    };
+  }
+  if (settings.KAFKA_SASL_MECHANISM && settings.KAFKA_SASL_USERNAME && settings.KAFKA_SASL_PASSWORD) {
+    config.sasl = {
+      mechanism: settings.KAFKA_SASL_MECHANISM,
+      username: settings.KAFKA_SASL_USERNAME,
+      password: settings.KAFKA_SASL_PASSWORD.reveal(),
+    } as SASLOptions;
+  }
+  return new Kafka(config);
+}

@@ -1,0 +1,1 @@
+export { createRedisClient, type Redis } from './redis-client.ts';

@@ -1,0 +1,165 @@
+// Generates TypeScript types from the Avro schemas in ../avro, the single source of truth.
+// `--check` regenerates in memory and fails when the committed output differs (CI drift check).
+import { readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+type AvroType = string | AvroType[] | { [key: string]: unknown };
+
+const root = join(import.meta.dirname, '..');
+const avroDir = join(root, 'avro');
+const outDir = join(root, 'src', 'generated');
+
+interface Named {
+  fullname: string;
+  name: string;
+  definition: string; // canonical JSON (doc stripped) for the duplicate check
+  ts: string;
+  origin: string;
+}
+
+function stripDocs(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(stripDocs);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>)
+        .filter(([k]) => k !== 'doc')
+        .map(([k, v]) => [k, stripDocs(v)]),
+    );
+  }
+  return value;
+}
+
+const wrap = (ts: string): string => (ts.includes(' | ') ? `(${ts})` : ts);
+
+function generate(): Map<string, string> {
+  const files = readdirSync(avroDir)
+    .filter((f) => f.endsWith('.avsc'))
+    .sort();
+  const named = new Map<string, Named>();
+  const records: { name: string; file: string; schema: unknown }[] = [];
+
+  const fail = (file: string, message: string): never => {
+    throw new Error(`${file}: ${message}`);
+  };
+
+  for (const file of files) {
+    const schema = JSON.parse(readFileSync(join(avroDir, file), 'utf8')) as Record<string, unknown>;
+    if (schema['type'] !== 'record') fail(file, 'top-level type must be a record');
+    const topName = String(schema['name']);
+    if (`${topName}.avsc` !== file) fail(file, `file must be named after its record (${topName}.avsc)`);
+    const namespace = String(schema['namespace'] ?? '');
+    records.push({ name: topName, file, schema });
+
+    const tsOf = (type: AvroType, ns: string): string => {
+      if (typeof type === 'string') {
+        switch (type) {
+          case 'null':
+            return 'null';
+          case 'boolean':
+            return 'boolean';
+          case 'int':
+          case 'long':
+          case 'float':
+          case 'double':
+            return 'number';
+          case 'bytes':
+            return 'Buffer';
+          case 'string':
+            return 'string';
+          default: {
+            const short = type.includes('.') ? type.slice(type.lastIndexOf('.') + 1) : type;
+            const full = type.includes('.') ? type : `${ns}.${type}`;
+            if (!named.has(full)) fail(file, `reference to undefined type ${type}`);
+            return short;
+          }
+        }
+      }
+      if (Array.isArray(type)) return type.map((t) => tsOf(t, ns)).join(' | ');
+      const t = type['type'];
+      if (t === 'array') return `${wrap(tsOf(type['items'] as AvroType, ns))}[]`;
+      if (t === 'map') return `Record<string, ${tsOf(type['values'] as AvroType, ns)}>`;
+      if (t === 'record' || t === 'enum' || t === 'fixed') {
+        const name = String(type['name']);
+        const space = String(type['namespace'] ?? ns);
+        const full = `${space}.${name}`;
+        const definition = JSON.stringify(stripDocs(type));
+        const existing = named.get(full);
+        if (existing) {
+          if (existing.definition !== definition)
+            fail(file, `${full} differs from its definition in ${existing.origin}`);
+          return name;
+        }
+        let ts: string;
+        const doc = type['doc'] ? `/** ${String(type['doc'])} */\n` : '';
+        if (t === 'enum') {
+          const symbols = type['symbols'] as string[];
+          ts =
+            `${doc}export type ${name} = ${symbols.map((s) => `'${s}'`).join(' | ')};\n` +
+            `export const ${name}Values = [${symbols.map((s) => `'${s}'`).join(', ')}] as const;\n`;
+          named.set(full, { fullname: full, name, definition, ts, origin: file });
+        } else if (t === 'fixed') {
+          ts = `${doc}export type ${name} = Buffer;\n`;
+          named.set(full, { fullname: full, name, definition, ts, origin: file });
+        } else {
+          // Reserve the name first so recursive references resolve.
+          named.set(full, { fullname: full, name, definition, ts: '', origin: file });
+          const fields = (type['fields'] as Record<string, unknown>[]).map((f) => {
+            const fdoc = f['doc'] ? `  /** ${String(f['doc'])} */\n` : '';
+            return `${fdoc}  ${String(f['name'])}: ${tsOf(f['type'] as AvroType, space)};`;
+          });
+          ts = `${doc}export interface ${name} {\n${fields.join('\n')}\n}\n`;
+          named.set(full, { fullname: full, name, definition, ts, origin: file });
+        }
+        return name;
+      }
+      return tsOf(t as AvroType, ns);
+    };
+    tsOf(schema as AvroType, namespace);
+  }
+
+  const header = '// Generated by schemas/scripts/codegen.ts from schemas/avro/*.avsc. Do not edit.\n';
+  const shortNames = new Set<string>();
+  for (const n of named.values()) {
+    if (shortNames.has(n.name)) throw new Error(`two Avro types share the short name ${n.name}`);
+    shortNames.add(n.name);
+  }
+  const types = header + '\n' + [...named.values()].map((n) => n.ts).join('\n');
+  const schemas =
+    header +
+    '\n' +
+    records
+      .map(
+        (r) =>
+          `export const ${r.name[0]!.toLowerCase()}${r.name.slice(1)}Schema = ${JSON.stringify(r.schema)} as const;\n`,
+      )
+      .join('\n') +
+    `\nexport const avroSchemas = {\n${records
+      .map((r) => `  ${r.name}: ${r.name[0]!.toLowerCase()}${r.name.slice(1)}Schema,`)
+      .join('\n')}\n} as const;\n\nexport type EventName = keyof typeof avroSchemas;\n`;
+  return new Map([
+    ['types.ts', types],
+    ['schemas.ts', schemas],
+  ]);
+}
+
+const outputs = generate();
+if (process.argv.includes('--check')) {
+  const drifted = [...outputs].filter(([file, text]) => {
+    try {
+      return readFileSync(join(outDir, file), 'utf8') !== text;
+    } catch {
+      return true;
+    }
+  });
+  if (drifted.length > 0) {
+    console.error(
+      `Generated types drifted from schemas/avro: ${drifted.map(([f]) => f).join(', ')}. Run \`npm run codegen\` and commit.`,
+    );
+    process.exit(1);
+  }
+  console.log('Generated types match schemas/avro.');
+} else {
+  mkdirSync(outDir, { recursive: true });
+  for (const [file, text] of outputs) writeFileSync(join(outDir, file), text);
+  console.log(`Wrote ${[...outputs.keys()].map((f) => `schemas/src/generated/${f}`).join(', ')}`);
+}
