@@ -35,7 +35,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ioModules, message: 'Domain code is pure: no I/O imports.' }, { group: ['@clearway/kafka', '@clearway/redis', '@clearway/observability', '@clearway/config'], message: 'Domain code is pure: no I/O libraries.' }] },
+        { patterns: [{ group: [...ioModules, '!node:crypto'], message: 'Domain code is pure: no I/O imports (node:crypto hashing is allowed).' }, { group: ['@clearway/kafka', '@clearway/redis', '@clearway/observability', '@clearway/config'], message: 'Domain code is pure: no I/O libraries.' }] },
       ],
       'no-restricted-globals': ['error', { name: 'process', message: 'Domain code does not read the environment.' }, { name: 'fetch', message: 'Domain code does no I/O.' }],
       'no-restricted-properties': [
