@@ -42,3 +42,8 @@ export function loadTopicCatalogue(path = cataloguePath): TopicSpec[] {
 
 /** The subject a topic's value schema is registered under (TopicNameStrategy). */
 export const valueSubject = (topic: string): string => `${topic}-value`;
+
+/** The catalogue with every topic name prefixed, matching `topicNames(prefix)`. */
+export function prefixedCatalogue(catalogue: TopicSpec[], prefix: string): TopicSpec[] {
+  return catalogue.map((t) => ({ ...t, name: `${prefix}${t.name}` }));
+}

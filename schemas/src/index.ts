@@ -1,2 +1,2 @@
 export * from './generated/types.ts';
-export { avroSchemas, type EventName } from './generated/schemas.ts';
+export * from './generated/schemas.ts';

@@ -1,12 +1,10 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 
 /** Thrown when the environment does not satisfy a service's config schema; names every bad setting. */
 export class ConfigError extends Error {
   readonly settings: string[];
   constructor(problems: { setting: string; message: string }[]) {
-    super(
-      `Invalid configuration:\n${problems.map((p) => `  - ${p.setting}: ${p.message}`).join('\n')}`,
-    );
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p.setting}: ${p.message}`).join('\n')}`);
     this.name = 'ConfigError';
     this.settings = problems.map((p) => p.setting);
   }
@@ -23,8 +21,13 @@ export function parseConfig<S extends z.ZodObject>(
   if (result.success) return result.data;
   throw new ConfigError(
     result.error.issues.map((issue) => ({
-      setting: issue.path.length > 0 ? issue.path.join('.') : '(environment)',
-      message: issue.code === 'invalid_type' && issue.input === undefined ? 'is required but not set' : issue.message,
+      // The setting is the variable itself; a deeper path (an item of a list) goes into the message.
+      setting: issue.path.length > 0 ? String(issue.path[0]) : '(environment)',
+      message:
+        (issue.path.length > 1 ? `item ${issue.path.slice(1).join('.')}: ` : '') +
+        (issue.code === 'invalid_type' && issue.input === undefined
+          ? 'is required but not set'
+          : issue.message),
     })),
   );
 }

@@ -3,11 +3,19 @@
 import { z } from 'zod';
 import { Secret } from './secret.ts';
 
-const secret = z.string().min(1).transform((v) => new Secret(v));
+const secret = z
+  .string()
+  .min(1)
+  .transform((v) => new Secret(v));
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const list = z
   .string()
-  .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
   .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'expected host:port')).min(1));
 
 export const kafkaSettings = z.object({

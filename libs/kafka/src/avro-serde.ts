@@ -24,7 +24,10 @@ export interface AvroSerde {
   tryDecodeCached<T>(topic: string, buffer: Buffer): T | undefined;
 }
 
-export function createAvroSerde(registry: SchemaRegistry, catalogue: TopicSpec[] = loadTopicCatalogue()): AvroSerde {
+export function createAvroSerde(
+  registry: SchemaRegistry,
+  catalogue: TopicSpec[] = loadTopicCatalogue(),
+): AvroSerde {
   const topics = new Map(catalogue.map((t) => [t.name, t]));
   const readerTypes = new Map<EventName, AvroType>();
   const writerIds = new Map<string, { id: number; header: Buffer; type: AvroType }>();
@@ -69,7 +72,10 @@ export function createAvroSerde(registry: SchemaRegistry, catalogue: TopicSpec[]
 
   const parseHeader = (buffer: Buffer | null): number => {
     if (!buffer || buffer.length < HEADER_LENGTH)
-      throw new RecordRejected('NOT_AVRO', `record of ${buffer?.length ?? 0} bytes is too short for the Avro wire format`);
+      throw new RecordRejected(
+        'NOT_AVRO',
+        `record of ${buffer?.length ?? 0} bytes is too short for the Avro wire format`,
+      );
     if (buffer.readUInt8(0) !== MAGIC_BYTE)
       throw new RecordRejected('NOT_AVRO', `wrong magic byte ${buffer.readUInt8(0)} (expected 0)`);
     return buffer.readInt32BE(1);
@@ -81,7 +87,10 @@ export function createAvroSerde(registry: SchemaRegistry, catalogue: TopicSpec[]
     try {
       return readerType(eventOf(topic)).fromBuffer(buffer.subarray(HEADER_LENGTH), resolver) as T;
     } catch (error) {
-      throw new RecordRejected('CORRUPT', `Avro body does not decode with schema ${id}: ${(error as Error).message}`);
+      throw new RecordRejected(
+        'CORRUPT',
+        `Avro body does not decode with schema ${id}: ${(error as Error).message}`,
+      );
     }
   };
 
@@ -112,12 +121,16 @@ export function createAvroSerde(registry: SchemaRegistry, catalogue: TopicSpec[]
           const message = (error as Error).message ?? String(error);
           if (status === 404 || /not found|40403/i.test(message))
             throw new RecordRejected('UNKNOWN_SCHEMA', `schema id ${id} is not in the registry`);
-          throw new RetriableError('REGISTRY_UNAVAILABLE', `schema registry lookup of id ${id} failed: ${message}`, {
-            cause: error,
-          });
+          throw new RetriableError(
+            'REGISTRY_UNAVAILABLE',
+            `schema registry lookup of id ${id} failed: ${message}`,
+            {
+              cause: error,
+            },
+          );
         }
         try {
-          resolver = readerType(eventOf(topic)).createResolver(avro.Type.forSchema(writer.schema() as avro.Schema));
+          resolver = readerType(eventOf(topic)).createResolver(avro.Type.forSchema(writer.schema()));
         } catch {
           resolver = null;
         }

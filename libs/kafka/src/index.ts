@@ -2,7 +2,14 @@ export { createKafka } from './kafka-client.ts';
 export { createSchemaRegistry, type SchemaRegistry } from './schema-registry.ts';
 export { createAvroSerde, type AvroSerde } from './avro-serde.ts';
 export { provisionTopics, topicConfig } from './provision.ts';
-export { createStage, type Stage, type StageDefinition, type InboundRecord, type OutboundRecord, type Disposition } from './stage-runner.ts';
+export {
+  createStage,
+  type Stage,
+  type StageDefinition,
+  type InboundRecord,
+  type OutboundRecord,
+  type Disposition,
+} from './stage-runner.ts';
 export { RetriableError, RecordRejected, type DeadLetterCode } from './errors.ts';
 export { retryWithBackoff, backoffDelay } from './backoff.ts';
 export type { Kafka, Admin, Producer, Consumer } from 'kafkajs';

@@ -9,7 +9,8 @@ export function topicConfig(spec: TopicSpec, replicationFactor: number): ITopicC
     { name: 'cleanup.policy', value: spec.compacted ? 'compact' : 'delete' },
     { name: 'min.insync.replicas', value: String(Math.min(2, replicationFactor)) },
   ];
-  if (spec.retentionMs !== undefined) configEntries.push({ name: 'retention.ms', value: String(spec.retentionMs) });
+  if (spec.retentionMs !== undefined)
+    configEntries.push({ name: 'retention.ms', value: String(spec.retentionMs) });
   return { topic: spec.name, numPartitions: spec.partitions, replicationFactor, configEntries };
 }
 

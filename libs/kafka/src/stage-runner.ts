@@ -27,7 +27,8 @@ export interface OutboundRecord {
 }
 
 /** What became of one input record: outputs, or a rejection that sends it to the dead-letter topic. */
-export type Disposition = { records: OutboundRecord[] } | { reject: { code: DeadLetterCode; reason: string } };
+export type Disposition =
+  { records: OutboundRecord[] } | { reject: { code: DeadLetterCode; reason: string } };
 
 export interface StageDefinition<T> {
   /** Stage name: dead letters, metrics and logs carry it. */
@@ -97,26 +98,61 @@ export function createStage<T>(
   let stopping = false;
 
   const labels = { stage: definition.name };
-  const consumedCounter = getOrCreate(metrics, 'clearway_stage_consumed_total', () =>
-    new Counter({ name: 'clearway_stage_consumed_total', help: 'Records consumed', labelNames: ['stage'], registers: [metrics] }),
+  const consumedCounter = getOrCreate(
+    metrics,
+    'clearway_stage_consumed_total',
+    () =>
+      new Counter({
+        name: 'clearway_stage_consumed_total',
+        help: 'Records consumed',
+        labelNames: ['stage'],
+        registers: [metrics],
+      }),
   );
-  const producedCounter = getOrCreate(metrics, 'clearway_stage_produced_total', () =>
-    new Counter({ name: 'clearway_stage_produced_total', help: 'Records produced', labelNames: ['stage', 'topic'], registers: [metrics] }),
+  const producedCounter = getOrCreate(
+    metrics,
+    'clearway_stage_produced_total',
+    () =>
+      new Counter({
+        name: 'clearway_stage_produced_total',
+        help: 'Records produced',
+        labelNames: ['stage', 'topic'],
+        registers: [metrics],
+      }),
   );
-  const deadCounter = getOrCreate(metrics, 'clearway_stage_dead_letters_total', () =>
-    new Counter({ name: 'clearway_stage_dead_letters_total', help: 'Records dead-lettered', labelNames: ['stage', 'code'], registers: [metrics] }),
+  const deadCounter = getOrCreate(
+    metrics,
+    'clearway_stage_dead_letters_total',
+    () =>
+      new Counter({
+        name: 'clearway_stage_dead_letters_total',
+        help: 'Records dead-lettered',
+        labelNames: ['stage', 'code'],
+        registers: [metrics],
+      }),
   );
-  const retryCounter = getOrCreate(metrics, 'clearway_stage_retries_total', () =>
-    new Counter({ name: 'clearway_stage_retries_total', help: 'Transient failures retried', labelNames: ['stage'], registers: [metrics] }),
+  const retryCounter = getOrCreate(
+    metrics,
+    'clearway_stage_retries_total',
+    () =>
+      new Counter({
+        name: 'clearway_stage_retries_total',
+        help: 'Transient failures retried',
+        labelNames: ['stage'],
+        registers: [metrics],
+      }),
   );
-  const batchSeconds = getOrCreate(metrics, 'clearway_stage_batch_seconds', () =>
-    new Histogram({
-      name: 'clearway_stage_batch_seconds',
-      help: 'Time to process and commit one partition batch',
-      labelNames: ['stage'],
-      buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-      registers: [metrics],
-    }),
+  const batchSeconds = getOrCreate(
+    metrics,
+    'clearway_stage_batch_seconds',
+    () =>
+      new Histogram({
+        name: 'clearway_stage_batch_seconds',
+        help: 'Time to process and commit one partition batch',
+        labelNames: ['stage'],
+        buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+        registers: [metrics],
+      }),
   );
 
   const dropPartition = async (tp: string) => {
@@ -144,7 +180,13 @@ export function createStage<T>(
     return state;
   };
 
-  const deadLetter = (message: Message & { offset: string; timestamp: string }, topic: string, partition: number, code: DeadLetterCode, reason: string): OutboundRecord => {
+  const deadLetter = (
+    message: Message & { offset: string; timestamp: string },
+    topic: string,
+    partition: number,
+    code: DeadLetterCode,
+    reason: string,
+  ): OutboundRecord => {
     const letter: DeadLetter = {
       stage: definition.name,
       sourceTopic: topic,
@@ -161,11 +203,18 @@ export function createStage<T>(
       reason,
       failedAt: Date.now(),
     };
-    return { topic: definition.deadLetterTopic, key: message.key?.toString() ?? `${topic}:${partition}:${message.offset}`, value: letter };
+    return {
+      topic: definition.deadLetterTopic,
+      key: message.key?.toString() ?? `${topic}:${partition}:${message.offset}`,
+      value: letter,
+    };
   };
 
-  const processBatch = async ({ batch, heartbeat, resolveOffset, isRunning, isStale }: EachBatchPayload) => {
-    if (batch.messages.length === 0 || !isRunning() || isStale()) return;
+  const processBatch = async (payload: EachBatchPayload) => {
+    const { batch } = payload;
+    const heartbeat = () => payload.heartbeat();
+    const resolveOffset = (offset: string) => payload.resolveOffset(offset);
+    if (batch.messages.length === 0 || !payload.isRunning() || payload.isStale()) return;
     const started = performance.now();
     const { topic, partition } = batch;
     const tp = `${topic}:${partition}`;
@@ -183,13 +232,15 @@ export function createStage<T>(
     }
 
     // Decode and validate; rejected records keep their place so outputs stay in input order.
-    const outputs: OutboundRecord[][] = new Array(messages.length);
+    const outputs: OutboundRecord[][] = Array.from({ length: messages.length }, () => []);
     const accepted: InboundRecord<T>[] = [];
     const acceptedIndex: number[] = [];
     for (let i = 0; i < messages.length; i++) {
       const m = messages[i]!;
       try {
-        const value = m.value ? (serde.tryDecodeCached<T>(topic, m.value) ?? (await serde.decode<T>(topic, m.value))) : await serde.decode<T>(topic, null);
+        const value = m.value
+          ? (serde.tryDecodeCached<T>(topic, m.value) ?? (await serde.decode<T>(topic, m.value)))
+          : await serde.decode<T>(topic, null);
         const record: InboundRecord<T> = {
           topic,
           partition,
@@ -199,7 +250,7 @@ export function createStage<T>(
           headers: headerText(m.headers),
           value,
         };
-        const invalid = definition.validate?.(record as InboundRecord<unknown>);
+        const invalid = definition.validate?.(record);
         if (invalid) throw new RecordRejected('INVALID', invalid);
         accepted.push(record);
         acceptedIndex.push(i);
@@ -217,12 +268,17 @@ export function createStage<T>(
         isRetriable: (error) => error instanceof RetriableError,
         onRetry: async (error, attempt, delayMs) => {
           retryCounter.inc(labels);
-          logger.warn({ err: (error as Error).message, attempt, delayMs, topic, partition }, 'transient failure, retrying batch');
+          logger.warn(
+            { err: (error as Error).message, attempt, delayMs, topic, partition },
+            'transient failure, retrying batch',
+          );
           await heartbeat();
         },
       });
       if (dispositions.length !== accepted.length)
-        throw new Error(`${definition.name}: handler returned ${dispositions.length} dispositions for ${accepted.length} records`);
+        throw new Error(
+          `${definition.name}: handler returned ${dispositions.length} dispositions for ${accepted.length} records`,
+        );
       dispositions.forEach((d, j) => {
         const i = acceptedIndex[j]!;
         if ('reject' in d) {
@@ -238,10 +294,14 @@ export function createStage<T>(
     const byTopic = new Map<string, Message[]>();
     let producedHere = 0;
     for (const list of outputs) {
-      for (const out of list ?? []) {
+      for (const out of list) {
         let bucket = byTopic.get(out.topic);
         if (!bucket) byTopic.set(out.topic, (bucket = []));
-        bucket.push({ key: out.key, value: serde.encode(out.topic, out.value), ...(out.headers ? { headers: out.headers } : {}) });
+        bucket.push({
+          key: out.key,
+          value: serde.encode(out.topic, out.value),
+          ...(out.headers ? { headers: out.headers } : {}),
+        });
         producedHere++;
       }
     }
@@ -251,7 +311,9 @@ export function createStage<T>(
     const transaction = await state.producer.transaction();
     try {
       if (byTopic.size > 0)
-        await transaction.sendBatch({ topicMessages: [...byTopic].map(([t, msgs]) => ({ topic: t, messages: msgs })) });
+        await transaction.sendBatch({
+          topicMessages: [...byTopic].map(([t, msgs]) => ({ topic: t, messages: msgs })),
+        });
       await transaction.sendOffsets({
         consumerGroupId: definition.groupId,
         topics: [{ topic, partitions: [{ partition, offset: nextOffset.toString() }] }],
@@ -278,7 +340,9 @@ export function createStage<T>(
     async start() {
       stopping = false;
       await Promise.all(
-        [...new Set([...definition.inputTopics, definition.deadLetterTopic])].map((t) => serde.registerTopic(t)),
+        [...new Set([...definition.inputTopics, definition.deadLetterTopic])].map((t) =>
+          serde.registerTopic(t),
+        ),
       );
       consumer = kafka.consumer({
         groupId: definition.groupId,
@@ -289,8 +353,11 @@ export function createStage<T>(
         retry: {
           retries: 8,
           // Restart after transient failures (the group re-joins and offsets are re-read); a bug stops.
-          restartOnFailure: async (error: Error) => {
-            const retriable = error instanceof RetriableError || (error as { retriable?: boolean }).retriable === true || error.name.startsWith('KafkaJS');
+          restartOnFailure: async (error: Error): Promise<boolean> => {
+            const retriable =
+              error instanceof RetriableError ||
+              (error as { retriable?: boolean }).retriable === true ||
+              error.name.startsWith('KafkaJS');
             logger.error({ err: error.message, restart: retriable }, 'consumer failed');
             return retriable;
           },
@@ -304,7 +371,10 @@ export function createStage<T>(
       });
       consumer.on(consumer.events.CRASH, (event) => {
         joined = false;
-        logger.error({ err: event.payload.error.message, restart: event.payload.restart }, 'consumer crashed');
+        logger.error(
+          { err: event.payload.error.message, restart: event.payload.restart },
+          'consumer crashed',
+        );
       });
       await consumer.connect();
       for (const topic of definition.inputTopics) await consumer.subscribe({ topic, fromBeginning: true });

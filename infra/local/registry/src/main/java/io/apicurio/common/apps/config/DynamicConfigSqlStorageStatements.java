@@ -1,0 +1,12 @@
+// Clearway compatibility shim. Apicurio Registry 3.0.9 expects these types from the
+// io.apicurio:apicurio-registry-config-definitions artifact, which is not available from the
+// package registry reachable here. Written from the types the app jar references (javap), not copied.
+package io.apicurio.common.apps.config;
+
+public interface DynamicConfigSqlStorageStatements {
+    String selectConfigProperties();
+    String deleteConfigProperty();
+    String insertConfigProperty();
+    String selectConfigPropertyByName();
+    String selectTenantIdsByConfigModifiedOn();
+}

@@ -1,0 +1,190 @@
+import { z } from 'zod';
+import {
+  createTestPlatform,
+  eventually,
+  readTopic,
+  sampleDeclaration,
+  type TestPlatform,
+} from '@clearway/test';
+import type { DeadLetter, Declaration } from '@clearway/schemas';
+import { createStage, type InboundRecord, type Stage } from './stage-runner.ts';
+
+// Domain validation beyond the Avro schema, as a service would have.
+const declarationRules = z.object({
+  goods: z
+    .array(z.object({ grossMassGrams: z.number().nonnegative(), netMassGrams: z.number().nonnegative() }))
+    .min(1),
+});
+const validate = (record: InboundRecord<unknown>) => {
+  const result = declarationRules.safeParse(record.value);
+  return result.success
+    ? undefined
+    : result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+};
+
+describe('stage runner against the real broker and registry', () => {
+  let platform: TestPlatform;
+  const outputTopic = () => `${platform.prefix}test.passthrough.v1`;
+
+  beforeAll(async () => {
+    platform = await createTestPlatform('stage', [
+      {
+        suffix: 'passthrough',
+        event: 'Declaration',
+        key: 'declarationId',
+        partitions: 3,
+        compacted: false,
+        deadLetter: false,
+        description: 'test output',
+        producers: ['test'],
+        consumers: ['test'],
+      },
+    ]);
+  });
+  afterAll(async () => platform.close());
+
+  const passThrough = (groupId: string, onBatch?: (n: number) => Promise<void>): Stage => {
+    let batches = 0;
+    return createStage<Declaration>(platform, {
+      name: 'passthrough',
+      groupId,
+      inputTopics: [platform.topics.declarations],
+      deadLetterTopic: platform.topics.dlqCategoriser,
+      validate,
+      handle: async (batch) => {
+        await onBatch?.(++batches);
+        return batch.map((r) => ({
+          records: [{ topic: outputTopic(), key: r.value.declarationId, value: r.value }],
+        }));
+      },
+      partitionsConsumedConcurrently: 3,
+    });
+  };
+
+  const publish = async (messages: { key: string; value: Buffer | null }[]) => {
+    const producer = platform.kafka.producer();
+    await producer.connect();
+    for (let i = 0; i < messages.length; i += 500)
+      await producer.send({ topic: platform.topics.declarations, messages: messages.slice(i, i + 500) });
+    await producer.disconnect();
+  };
+
+  it('dead-letters bad input with the reason and original bytes, keeps going, and the counts add up', async () => {
+    const { serde, topics } = platform;
+    await serde.registerTopic(outputTopic());
+    const good = Array.from({ length: 20 }, (_, i) => sampleDeclaration({ declarationId: `GOOD-${i}` }));
+    const randomBytes = Buffer.from('f3a9c2e17b', 'hex');
+    const wrongMagic = Buffer.concat([
+      Buffer.from([1]),
+      serde.encode(topics.declarations, good[0]).subarray(1),
+    ]);
+    const unknownId = Buffer.concat([Buffer.from([0, 0x7f, 0xff, 0xff, 0x01]), Buffer.from('payload')]);
+    const invalid = serde.encode(
+      topics.declarations,
+      sampleDeclaration({
+        declarationId: 'BAD-MASS',
+        goods: [{ ...sampleDeclaration().goods[0]!, grossMassGrams: -5 }],
+      }),
+    );
+    const noLines = serde.encode(
+      topics.declarations,
+      sampleDeclaration({ declarationId: 'NO-LINES', goods: [] }),
+    );
+    const truncated = serde.encode(topics.declarations, good[1]).subarray(0, 30);
+    const bad = [
+      { key: 'random', value: randomBytes, code: 'NOT_AVRO' },
+      { key: 'magic', value: wrongMagic, code: 'NOT_AVRO' },
+      { key: 'unknown-id', value: unknownId, code: 'UNKNOWN_SCHEMA' },
+      { key: 'BAD-MASS', value: invalid, code: 'INVALID' },
+      { key: 'NO-LINES', value: noLines, code: 'INVALID' },
+      { key: 'truncated', value: truncated, code: 'CORRUPT' },
+    ];
+    // Interleave bad records among good ones on the same keys' partitions.
+    await publish([
+      ...good
+        .slice(0, 10)
+        .map((d) => ({ key: d.declarationId, value: serde.encode(topics.declarations, d) })),
+      ...bad.map(({ key, value }) => ({ key, value })),
+      ...good.slice(10).map((d) => ({ key: d.declarationId, value: serde.encode(topics.declarations, d) })),
+    ]);
+
+    const stage = passThrough(`${platform.prefix}g-dlq`);
+    await stage.start();
+    await eventually(
+      () => stage.counts(),
+      (c) => c.consumed >= good.length + bad.length,
+    );
+    await stage.stop();
+
+    const outputs = await readTopic<Declaration>(platform.kafka, serde, outputTopic(), {
+      count: good.length,
+    });
+    const letters = await readTopic<DeadLetter>(platform.kafka, serde, topics.dlqCategoriser, {
+      count: bad.length,
+    });
+    expect(outputs.map((o) => o.value.declarationId).sort()).toEqual(good.map((d) => d.declarationId).sort());
+    expect(letters).toHaveLength(bad.length);
+    for (const b of bad) {
+      const letter = letters.find((l) => l.key === b.key)?.value;
+      expect(letter).toBeDefined();
+      expect(letter?.reasonCode).toBe(b.code);
+      expect(letter?.reason.length).toBeGreaterThan(5);
+      expect(letter?.value?.equals(b.value)).toBe(true);
+      expect(letter?.sourceTopic).toBe(topics.declarations);
+      expect(letter?.stage).toBe('passthrough');
+    }
+    const byReason: Record<string, string> = Object.fromEntries(
+      letters.map((l) => [l.key ?? '', l.value.reason]),
+    );
+    expect(byReason['BAD-MASS']).toMatch(/grossMassGrams/);
+    expect(byReason['NO-LINES']).toMatch(/goods/);
+    const counts = stage.counts();
+    expect(counts.consumed).toBe(counts.produced); // one output or one dead letter per input
+    expect(outputs.length + letters.length).toBe(good.length + bad.length);
+  });
+
+  it('loses nothing and duplicates nothing when stopped mid-batch and started again', async () => {
+    const { serde, topics } = platform;
+    const total = 3000;
+    const ids = Array.from({ length: total }, (_, i) => `RESTART-${i}`);
+    await publish(
+      ids.map((id) => ({
+        key: id,
+        value: serde.encode(topics.declarations, sampleDeclaration({ declarationId: id })),
+      })),
+    );
+    const groupId = `${platform.prefix}g-restart`;
+
+    // First run: stop it while a batch is in the handler.
+    let stopRequested: Promise<void> | undefined;
+    const first: Stage = passThrough(groupId, async (n) => {
+      if (n === 3 && !stopRequested) stopRequested = first.stop();
+      await new Promise((r) => setTimeout(r, 50));
+    });
+    await first.start();
+    await eventually(
+      () => stopRequested,
+      (p) => p !== undefined,
+    );
+    await stopRequested;
+    const firstCounts = first.counts();
+
+    const second = passThrough(groupId);
+    await second.start();
+    const outputsNeeded = total + 40; // the 20 good records of the previous test, passed through by both groups
+    await eventually(
+      () => second.counts(),
+      (c) => firstCounts.consumed + c.consumed >= total + 26,
+      120_000,
+    );
+    await second.stop();
+
+    const outputs = await readTopic<Declaration>(platform.kafka, serde, outputTopic(), {
+      count: outputsNeeded,
+    });
+    const restartIds = outputs.map((o) => o.value.declarationId).filter((id) => id.startsWith('RESTART-'));
+    expect(firstCounts.consumed).toBeLessThan(total);
+    expect(restartIds).toHaveLength(total);
+    expect(new Set(restartIds).size).toBe(total);
+  });
+});

@@ -1,0 +1,3 @@
+export { createTestPlatform, eventually, stackEnv, type TestPlatform } from './platform.ts';
+export { readTopic, type ReadRecord } from './read-topic.ts';
+export { sampleDeclaration } from './fixtures.ts';
