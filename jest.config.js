@@ -16,6 +16,8 @@ const common = {
 };
 
 export default {
+  // Integration tests wait on real brokers; a unit test that needs this long is broken anyway.
+  testTimeout: 180_000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/**/*.unit.test.ts'] },
     {
@@ -23,7 +25,6 @@ export default {
       displayName: 'integration',
       testMatch: ['<rootDir>/**/*.int.test.ts', '<rootDir>/test/**/*.e2e.test.ts'],
       globalSetup: '<rootDir>/test/src/jest-global-setup.ts',
-      testTimeout: 180_000,
     },
   ],
 };

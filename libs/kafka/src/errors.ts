@@ -14,7 +14,14 @@ export class RetriableError extends Error {
 
 /** Reason codes a dead letter can carry. */
 export type DeadLetterCode =
-  'NOT_AVRO' | 'UNKNOWN_SCHEMA' | 'SCHEMA_MISMATCH' | 'CORRUPT' | 'INVALID' | 'REJECTED';
+  | 'NOT_AVRO'
+  | 'UNKNOWN_SCHEMA'
+  | 'SCHEMA_MISMATCH'
+  | 'CORRUPT'
+  | 'INVALID'
+  | 'STALE_AMENDMENT'
+  | 'DUPLICATE'
+  | 'REJECTED';
 
 /** A record that can never be processed as it is; goes to the dead-letter topic. */
 export class RecordRejected extends Error {

@@ -162,10 +162,8 @@ describe('stage runner against the real broker and registry', () => {
       await new Promise((r) => setTimeout(r, 50));
     });
     await first.start();
-    await eventually(
-      () => stopRequested,
-      (p) => p !== undefined,
-    );
+    // The probe must not return the promise itself: eventually() would await it.
+    await eventually(() => stopRequested !== undefined, Boolean);
     await stopRequested;
     const firstCounts = first.counts();
 

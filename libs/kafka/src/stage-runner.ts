@@ -170,6 +170,9 @@ export function createStage<T>(
       idempotent: true,
       maxInFlightRequests: 1,
       transactionTimeout: 60_000,
+      // An outage is waited out with backoff rather than failing the batch; kafkajs also warns that
+      // bounded retries weaken idempotence.
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 10_000 },
       createPartitioner: Partitioners.DefaultPartitioner,
     });
     await producer.connect(); // InitProducerId: fences any previous owner of this partition.

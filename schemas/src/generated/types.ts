@@ -243,6 +243,8 @@ export interface RiskAssessment {
   inputHash: string;
   /** Derived features the rules saw. */
   features: Record<string, string>;
+  /** The trader history and booking data the decision used, so auditors can re-run it exactly. */
+  context: null | DecisionContext;
 }
 
 export interface FiredRule {
@@ -270,6 +272,22 @@ export interface LevelDecision {
   /** Level imposed by the random control share, if sampled. */
   sampledLevel: null | InspectionLevel;
   summary: string;
+}
+
+/** Everything besides the declaration that the decision used; null fields were unknown. */
+export interface DecisionContext {
+  declarant: null | TraderStats;
+  consignor: null | TraderStats;
+  consignee: null | TraderStats;
+  pairSeenBefore: null | boolean;
+  bookedGrossMassGrams: null | number;
+}
+
+export interface TraderStats {
+  declarations: number;
+  inspections: number;
+  findings: number;
+  seizures: number;
 }
 
 /** A ruleset version, published so auditors can fetch any version by its content hash. */

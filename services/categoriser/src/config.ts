@@ -1,0 +1,37 @@
+import { join } from 'node:path';
+import { z } from 'zod';
+import { kafkaSettings, observabilitySettings, redisSettings, registrySettings } from '@clearway/config';
+
+const serviceRoot = join(import.meta.dirname, '..');
+
+/** Every setting the categoriser reads; parsed once at start-up. */
+export const categoriserConfig = kafkaSettings
+  .extend(registrySettings.shape)
+  .extend(redisSettings.shape)
+  .extend(observabilitySettings.shape)
+  .extend({
+    RULESET_PATH: z
+      .string()
+      .min(1)
+      .default(join(serviceRoot, 'rulesets', 'khorgos', 'ruleset.yaml')),
+    /** How often the ruleset files are checked for a new version (0 disables reloading). */
+    RULESET_POLL_MS: z.coerce.number().int().min(0).default(2_000),
+    KNOWN_PORTS: z
+      .string()
+      .default('KHORGOS,ALASHANKOU')
+      .transform((v) =>
+        v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+      ),
+    TOPIC_PREFIX: z
+      .string()
+      .regex(/^[a-zA-Z0-9._-]*$/)
+      .default(''),
+    GROUP_ID: z.string().min(1).default('clearway-categoriser'),
+    REDIS_KEY_PREFIX: z.string().default('cw:'),
+    PARTITIONS_CONCURRENTLY: z.coerce.number().int().min(1).max(64).default(3),
+  });
+
+export type CategoriserConfig = z.infer<typeof categoriserConfig>;

@@ -1,0 +1,168 @@
+// The decision: freight class (first match), mandatory controls, indicator score, trusted-trader
+// adjustment, random control, then the level — the maximum of the score level, the mandatory level and
+// the sampled level. Pure: time is the declaration's submittedAt, randomness is a keyed hash.
+import type { Declaration, FiredRule, InspectionLevel, RiskAssessment } from '@clearway/schemas';
+import type { CompiledRule, CompiledRuleset } from './compiled-ruleset.ts';
+import { TRUE, UNKNOWN, formatValue, type ExplainOut } from './condition-compiler.ts';
+import type { DecisionContext } from './decision-context.ts';
+import { inputHash } from './input-hash.ts';
+import { levelRank } from './levels.ts';
+
+export type Assessment = Omit<RiskAssessment, 'assessedAt'>;
+
+function explainRule(rule: CompiledRule, d: Declaration, c: DecisionContext, onUnknown: boolean): FiredRule {
+  const out: ExplainOut = { observed: [], lineNo: null };
+  rule.condition?.explain(d, c, null, out);
+  const observed = out.observed.length === 0 ? 'always' : out.observed.join('; ');
+  return {
+    ruleId: rule.id,
+    kind: rule.kind,
+    weight: rule.weight,
+    reason: rule.reason,
+    observed: onUnknown ? `missing data, rule fires on missing: ${observed}` : observed,
+    expected: rule.expected,
+    lineNo: out.lineNo,
+  };
+}
+
+const NOT_FIRED = 0;
+const FIRED = 1;
+const UNDETERMINED = 2; // missing data and the rule skips on missing
+const FIRED_ON_MISSING = 3;
+
+function judge(rule: CompiledRule, d: Declaration, c: DecisionContext): number {
+  if (d.submittedAt < rule.validFrom || d.submittedAt >= rule.validUntil) return NOT_FIRED;
+  if (rule.condition === null) return FIRED;
+  const t = rule.condition.evaluate(d, c, null);
+  if (t === TRUE) return FIRED;
+  if (t === UNKNOWN) return rule.fireOnUnknown ? FIRED_ON_MISSING : UNDETERMINED;
+  return NOT_FIRED;
+}
+
+export function assess(ruleset: CompiledRuleset, d: Declaration, c: DecisionContext): Assessment {
+  const firedRules: FiredRule[] = [];
+  let undetermined = '';
+
+  let freightClass = '';
+  for (const rule of ruleset.freightClasses) {
+    const outcome = judge(rule, d, c);
+    if (outcome === NOT_FIRED) continue;
+    if (outcome === UNDETERMINED) {
+      undetermined += undetermined === '' ? rule.id : `,${rule.id}`;
+      continue;
+    }
+    firedRules.push(explainRule(rule, d, c, outcome === FIRED_ON_MISSING));
+    freightClass = rule.freightClass ?? '';
+    break;
+  }
+
+  let mandatoryLevel: InspectionLevel | null = null;
+  let mandatoryId = '';
+  for (const rule of ruleset.mandatoryControls) {
+    const outcome = judge(rule, d, c);
+    if (outcome === NOT_FIRED) continue;
+    if (outcome === UNDETERMINED) {
+      undetermined += undetermined === '' ? rule.id : `,${rule.id}`;
+      continue;
+    }
+    firedRules.push(explainRule(rule, d, c, outcome === FIRED_ON_MISSING));
+    if (
+      rule.level !== null &&
+      (mandatoryLevel === null || levelRank(rule.level) > levelRank(mandatoryLevel))
+    ) {
+      mandatoryLevel = rule.level;
+      mandatoryId = rule.id;
+    }
+  }
+
+  let rawScore = 0;
+  for (const rule of ruleset.indicators) {
+    const outcome = judge(rule, d, c);
+    if (outcome === NOT_FIRED) continue;
+    if (outcome === UNDETERMINED) {
+      undetermined += undetermined === '' ? rule.id : `,${rule.id}`;
+      continue;
+    }
+    firedRules.push(explainRule(rule, d, c, outcome === FIRED_ON_MISSING));
+    rawScore += rule.weight;
+  }
+
+  // Trusted traders lower the score, never below zero; mandatory and sampled levels are untouched.
+  let adjustment = 0;
+  let aeo = '';
+  const trusted = ruleset.trustedTraders;
+  if (trusted !== undefined && rawScore > 0) {
+    const status = d[trusted.party].aeo;
+    const configured = status === null ? undefined : trusted.adjustments[status];
+    if (configured !== undefined && configured < 0 && status !== null) {
+      adjustment = Math.max(configured, -rawScore);
+      aeo = status;
+    }
+  }
+  const score = rawScore + adjustment;
+
+  let scoreLevel: InspectionLevel = 'RELEASE';
+  let threshold: number | null = null;
+  for (const t of ruleset.thresholds)
+    if (score >= t.min) {
+      scoreLevel = t.level;
+      threshold = t.min;
+      break;
+    }
+
+  const sampling = ruleset.sampling;
+  const sampled =
+    sampling !== undefined && sampling.share > 0 && sampling.draw(d.declarationId) < sampling.share;
+  const sampledLevel = sampled ? sampling.level : null;
+
+  let level = scoreLevel;
+  let decidedBy = 'score';
+  if (mandatoryLevel !== null && levelRank(mandatoryLevel) > levelRank(level)) {
+    level = mandatoryLevel;
+    decidedBy = `mandatory control ${mandatoryId}`;
+  }
+  if (sampledLevel !== null && levelRank(sampledLevel) > levelRank(level)) {
+    level = sampledLevel;
+    decidedBy = 'random control';
+  }
+
+  let summary = `score ${score}`;
+  if (adjustment !== 0) summary += ` (raw ${rawScore}, trusted trader ${aeo} ${adjustment})`;
+  summary +=
+    threshold === null
+      ? ` below every threshold -> RELEASE`
+      : ` >= ${scoreLevel} threshold ${threshold} -> ${scoreLevel}`;
+  if (mandatoryLevel !== null) summary += `; mandatory control ${mandatoryId} -> at least ${mandatoryLevel}`;
+  if (sampled) summary += `; random control sample (share ${sampling.share}) -> at least ${sampling.level}`;
+  summary += `; final ${level} by ${decidedBy}`;
+
+  const features: Record<string, string> = {};
+  for (const f of ruleset.reportedFeatures) features[f.name] = formatValue(f.get(d, c));
+  if (undetermined !== '') features.undetermined = undetermined;
+
+  return {
+    assessmentId: `${d.declarationId}:${d.amendment}`,
+    declarationId: d.declarationId,
+    amendment: d.amendment,
+    port: d.port,
+    submittedAt: d.submittedAt,
+    freightClass,
+    inspectionLevel: level,
+    score,
+    firedRules,
+    decision: {
+      rawScore,
+      trustedTraderAdjustment: adjustment,
+      scoreLevel,
+      mandatoryLevel,
+      sampledLevel,
+      summary,
+    },
+    sampled,
+    rulesetVersion: ruleset.version,
+    inputHash: inputHash(d, c),
+    features,
+    // Recorded so a replay can re-run this exact decision without the Redis state of the day.
+    context: c,
+  };
+}

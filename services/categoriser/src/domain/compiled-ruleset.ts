@@ -1,0 +1,40 @@
+import type { InspectionLevel, RuleKind } from '@clearway/schemas';
+import type { ConditionNode } from './condition-compiler.ts';
+import type { DeclarationField, Field } from './fields.ts';
+import type { SampleDraw } from './random-control.ts';
+import type { RulesetSource } from './ruleset-schema.ts';
+
+export interface CompiledRule {
+  id: string;
+  kind: RuleKind;
+  reason: string;
+  /** null: unconditional (the last freight-class row). */
+  condition: ConditionNode | null;
+  /** Whether an UNKNOWN outcome (missing data) fires the rule; otherwise it is reported as undetermined. */
+  fireOnUnknown: boolean;
+  /** Validity window [from, until) in epoch ms, judged against the declaration's submittedAt. */
+  validFrom: number;
+  validUntil: number;
+  weight: number;
+  level: InspectionLevel | null;
+  freightClass: string | null;
+  expected: string;
+}
+
+export interface CompiledRuleset {
+  /** Content hash of the canonical ruleset, "sha256:<hex>". */
+  version: string;
+  name: string;
+  /** The validated source with defaults applied; canonicalRulesetJson serialises it. */
+  source: RulesetSource;
+  freightClasses: readonly CompiledRule[];
+  mandatoryControls: readonly CompiledRule[];
+  indicators: readonly CompiledRule[];
+  /** Highest first, so the first threshold the score reaches is the level. */
+  thresholds: readonly { level: InspectionLevel; min: number }[];
+  trustedTraders: RulesetSource['trustedTraders'] | undefined;
+  sampling: { share: number; level: InspectionLevel; draw: SampleDraw } | undefined;
+  /** Declaration-level features the rules read, reported on every assessment. */
+  reportedFeatures: readonly DeclarationField[];
+  fields: ReadonlyMap<string, Field>;
+}

@@ -1,0 +1,38 @@
+import { aDeclaration, aLine } from './test-declarations.ts';
+import { validateDeclaration } from './validate-declaration.ts';
+
+const hs = new Set(['94', '9403', '940360']);
+const ports = new Set(['KHORGOS']);
+
+describe('validateDeclaration', () => {
+  test('a well-formed declaration has no reasons', () => {
+    expect(validateDeclaration(aDeclaration(), hs, ports)).toEqual([]);
+  });
+
+  test('each defect is reported with its line', () => {
+    const d = aDeclaration({
+      port: 'NOWHERE',
+      goods: [aLine({ hsCode: '999999', grossMassGrams: -5, netMassGrams: 10, packages: 0, currency: '' })],
+    });
+    expect(validateDeclaration(d, hs, ports)).toEqual([
+      'unknown port "NOWHERE"',
+      'line 1: unknown HS subheading 999999',
+      'line 1: packages 0 is not positive',
+      'line 1: negative gross mass',
+      'line 1: net mass 10 g exceeds gross mass -5 g',
+      'line 1: empty currency',
+    ]);
+  });
+
+  test('goods without lines are rejected', () => {
+    expect(validateDeclaration(aDeclaration({ goods: [] }), hs, ports)).toEqual([
+      'declaration has no goods lines',
+    ]);
+  });
+
+  test('national subdivisions are checked by their 6-digit prefix', () => {
+    expect(
+      validateDeclaration(aDeclaration({ goods: [aLine({ hsCode: '9403600001' })] }), hs, ports),
+    ).toEqual([]);
+  });
+});
