@@ -35,12 +35,19 @@ function parseCsvLine(line: string): string[] {
   return cells;
 }
 
-/** Reads the HS nomenclature: every chapter (2 digits), heading (4) and subheading (6). */
+/**
+ * Reads the HS nomenclature: every chapter (2 digits), heading (4) and subheading (6). The data set's
+ * TOTAL section (99 / 9999 / 999999, "commodities not specified according to kind") is a UN Comtrade
+ * reporting code, not part of the WCO nomenclature, so no declaration may use it and it is left out.
+ */
 export function loadHsNomenclature(path = hsCsvPath): HsEntry[] {
   const text = readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
   const lines = text.split(/\r?\n/).filter((l) => l.length > 0);
-  return lines.slice(1).map((line) => {
-    const [section = '', code = '', description = '', parent = '', level = ''] = parseCsvLine(line);
-    return { section, code, description, parent, level: Number(level) as 2 | 4 | 6 };
-  });
+  return lines
+    .slice(1)
+    .map((line) => {
+      const [section = '', code = '', description = '', parent = '', level = ''] = parseCsvLine(line);
+      return { section, code, description, parent, level: Number(level) as 2 | 4 | 6 };
+    })
+    .filter((entry) => entry.section !== 'TOTAL');
 }

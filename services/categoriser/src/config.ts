@@ -29,7 +29,8 @@ export const categoriserConfig = kafkaSettings
       .string()
       .regex(/^[a-zA-Z0-9._-]*$/)
       .default(''),
-    GROUP_ID: z.string().min(1).default('clearway-categoriser'),
+    /** Defaults to `<TOPIC_PREFIX>clearway-categoriser`, so prefixed deployments never share a group. */
+    GROUP_ID: z.string().min(1).optional(),
     REDIS_KEY_PREFIX: z.string().default('cw:'),
     PARTITIONS_CONCURRENTLY: z.coerce.number().int().min(1).max(64).default(3),
   });

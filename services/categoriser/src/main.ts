@@ -98,7 +98,7 @@ const stage = createStage<Declaration>(
   { kafka, admin, serde, logger, metrics },
   {
     name: 'categoriser',
-    groupId: config.GROUP_ID,
+    groupId: config.GROUP_ID ?? `${config.TOPIC_PREFIX}clearway-categoriser`,
     inputTopics: [topics.declarations],
     deadLetterTopic: topics.dlqCategoriser,
     handle: onDeclarations.handle,

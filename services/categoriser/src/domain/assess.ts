@@ -30,22 +30,24 @@ const FIRED = 1;
 const UNDETERMINED = 2; // missing data and the rule skips on missing
 const FIRED_ON_MISSING = 3;
 
-function judge(rule: CompiledRule, d: Declaration, c: DecisionContext): number {
+function judge(rule: CompiledRule, d: Declaration): number {
   if (d.submittedAt < rule.validFrom || d.submittedAt >= rule.validUntil) return NOT_FIRED;
-  if (rule.condition === null) return FIRED;
-  const t = rule.condition.evaluate(d, c, null);
+  if (rule.planned === null) return FIRED;
+  const t = rule.planned();
   if (t === TRUE) return FIRED;
   if (t === UNKNOWN) return rule.fireOnUnknown ? FIRED_ON_MISSING : UNDETERMINED;
   return NOT_FIRED;
 }
 
 export function assess(ruleset: CompiledRuleset, d: Declaration, c: DecisionContext): Assessment {
+  const plan = ruleset.plan;
+  plan.begin(d, c);
   const firedRules: FiredRule[] = [];
   let undetermined = '';
 
   let freightClass = '';
   for (const rule of ruleset.freightClasses) {
-    const outcome = judge(rule, d, c);
+    const outcome = judge(rule, d);
     if (outcome === NOT_FIRED) continue;
     if (outcome === UNDETERMINED) {
       undetermined += undetermined === '' ? rule.id : `,${rule.id}`;
@@ -59,7 +61,7 @@ export function assess(ruleset: CompiledRuleset, d: Declaration, c: DecisionCont
   let mandatoryLevel: InspectionLevel | null = null;
   let mandatoryId = '';
   for (const rule of ruleset.mandatoryControls) {
-    const outcome = judge(rule, d, c);
+    const outcome = judge(rule, d);
     if (outcome === NOT_FIRED) continue;
     if (outcome === UNDETERMINED) {
       undetermined += undetermined === '' ? rule.id : `,${rule.id}`;
@@ -77,7 +79,7 @@ export function assess(ruleset: CompiledRuleset, d: Declaration, c: DecisionCont
 
   let rawScore = 0;
   for (const rule of ruleset.indicators) {
-    const outcome = judge(rule, d, c);
+    const outcome = judge(rule, d);
     if (outcome === NOT_FIRED) continue;
     if (outcome === UNDETERMINED) {
       undetermined += undetermined === '' ? rule.id : `,${rule.id}`;
@@ -137,7 +139,9 @@ export function assess(ruleset: CompiledRuleset, d: Declaration, c: DecisionCont
   summary += `; final ${level} by ${decidedBy}`;
 
   const features: Record<string, string> = {};
-  for (const f of ruleset.reportedFeatures) features[f.name] = formatValue(f.get(d, c));
+  const reported = ruleset.reportedFeatures;
+  for (let i = 0; i < reported.length; i++)
+    features[reported[i]!.name] = formatValue(plan.value(ruleset.reportedFeatureSlots[i]!));
   if (undetermined !== '') features.undetermined = undetermined;
 
   return {

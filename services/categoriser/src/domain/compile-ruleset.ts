@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from './canonical-json.ts';
 import type { CompiledRule, CompiledRuleset } from './compiled-ruleset.ts';
 import { compileCondition, type CompileEnv } from './condition-compiler.ts';
+import { createEvaluationPlan } from './evaluation-plan.ts';
 import { createFieldCatalogue, type DeclarationField } from './fields.ts';
 import { hsListPrefixes, implies, type ListPrefixes } from './implication.ts';
 import { createSampleDraw } from './random-control.ts';
@@ -100,6 +101,7 @@ export function compileRuleset(
       kind,
       reason: rule.reason,
       condition,
+      planned: null,
       fireOnUnknown: rule.ifMissing === 'fire',
       validFrom,
       validUntil,
@@ -138,6 +140,9 @@ export function compileRuleset(
       (f): f is DeclarationField =>
         f?.scope === 'declaration' && (f.type === 'number' || f.type === 'boolean'),
     );
+  const plan = createEvaluationPlan();
+  for (const rule of [...freightClasses, ...mandatoryControls, ...indicators])
+    if (rule.condition !== null) rule.planned = plan.compile(rule.condition);
   const ruleset: CompiledRuleset = {
     version: rulesetVersion(src),
     name: src.name,
@@ -157,6 +162,8 @@ export function compileRuleset(
       draw: createSampleDraw(src.sampling.seed),
     },
     reportedFeatures,
+    plan,
+    reportedFeatureSlots: reportedFeatures.map(plan.slotOf),
     fields,
   };
   return { ruleset, warnings };

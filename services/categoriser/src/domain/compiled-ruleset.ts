@@ -1,5 +1,6 @@
 import type { InspectionLevel, RuleKind } from '@clearway/schemas';
 import type { ConditionNode } from './condition-compiler.ts';
+import type { EvaluationPlan, PlannedCondition } from './evaluation-plan.ts';
 import type { DeclarationField, Field } from './fields.ts';
 import type { SampleDraw } from './random-control.ts';
 import type { RulesetSource } from './ruleset-schema.ts';
@@ -10,6 +11,8 @@ export interface CompiledRule {
   reason: string;
   /** null: unconditional (the last freight-class row). */
   condition: ConditionNode | null;
+  /** The same condition in the ruleset's evaluation plan: reads the declaration given to plan.begin. */
+  planned: PlannedCondition | null;
   /** Whether an UNKNOWN outcome (missing data) fires the rule; otherwise it is reported as undetermined. */
   fireOnUnknown: boolean;
   /** Validity window [from, until) in epoch ms, judged against the declaration's submittedAt. */
@@ -36,5 +39,9 @@ export interface CompiledRuleset {
   sampling: { share: number; level: InspectionLevel; draw: SampleDraw } | undefined;
   /** Declaration-level features the rules read, reported on every assessment. */
   reportedFeatures: readonly DeclarationField[];
+  /** Evaluates every rule's condition with per-declaration caches (see evaluation-plan.ts). */
+  plan: EvaluationPlan;
+  /** The plan's value slot of each reported feature, in the same order. */
+  reportedFeatureSlots: readonly number[];
   fields: ReadonlyMap<string, Field>;
 }

@@ -18,8 +18,26 @@ export interface ExplainOut {
   lineNo: number | null;
 }
 
+/** What a node is, for the evaluation plan (rule-evaluator.ts); `key` identifies equal subtrees. */
+export type NodeShape =
+  | { kind: 'never' }
+  | {
+      kind: 'leaf';
+      field: Field;
+      op: OperatorName;
+      test: Test;
+      missing: Truth;
+      pass: Truth;
+      fail: Truth;
+    }
+  | { kind: 'all' | 'any'; children: readonly ConditionNode[] }
+  | { kind: 'not'; child: ConditionNode }
+  | { kind: 'anyLine' | 'allLines' | 'noLine'; inner: ConditionNode };
+
 export interface ConditionNode {
   scope: 'declaration' | 'line';
+  shape: NodeShape;
+  key: string;
   evaluate: (d: Declaration, c: DecisionContext, l: GoodsLine | null) => Truth;
   /** Says what the condition saw; only called for rules that fired, so it may allocate. */
   explain: (d: Declaration, c: DecisionContext, l: GoodsLine | null, out: ExplainOut) => void;
@@ -42,6 +60,8 @@ const combinators = ['all', 'any', 'not'] as const;
 
 const never: ConditionNode = {
   scope: 'declaration',
+  shape: { kind: 'never' },
+  key: 'never',
   evaluate: () => FALSE,
   explain: () => undefined,
   expected: 'never',
@@ -51,10 +71,28 @@ function isRecord(x: unknown): x is Record<string, unknown> {
   return typeof x === 'object' && x !== null && !Array.isArray(x);
 }
 
+// ".001" ... ".999" without trailing zeros, index = thousandths.
+const thousandths = Array.from({ length: 1000 }, (_, i) =>
+  `.${String(i).padStart(3, '0')}`.replace(/0+$/, ''),
+);
+
+/** Rounded to 3 decimals, exactly as String(Math.round(v * 1000) / 1000) prints it. */
+function formatDecimal(v: number): string {
+  const r = Math.round(v * 1000);
+  // Below 1e12 doubles are far denser than 0.001, so the 3-decimal text is the shortest round-trip
+  // form, which is what String() prints; beyond that (and for NaN, Infinity) let String() decide.
+  if (!(r > -1e15 && r < 1e15)) return String(r / 1000);
+  const frac = r % 1000;
+  if (frac === 0) return String(r / 1000);
+  const whole = (r - frac) / 1000;
+  return r < 0 ? `-${-whole}${thousandths[-frac]!}` : `${whole}${thousandths[frac]!}`;
+}
+
 export function formatValue(v: FieldValue | null | undefined): string {
   if (v === null || v === undefined) return 'missing';
-  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(Math.round(v * 1000) / 1000);
-  if (typeof v === 'string' || typeof v === 'boolean') return String(v);
+  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : formatDecimal(v);
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  if (typeof v === 'string') return v;
   return `[${v.join(', ')}]`;
 }
 
@@ -105,6 +143,8 @@ function allOf(children: ConditionNode[]): ConditionNode {
   const n = children.length;
   return {
     scope: children.some((c) => c.scope === 'line') ? 'line' : 'declaration',
+    shape: { kind: 'all', children },
+    key: `all(${children.map((c) => c.key).join(',')})`,
     evaluate: (d, c, l) => {
       let result: Truth = TRUE;
       for (let i = 0; i < n; i++) {
@@ -125,6 +165,8 @@ function anyOf(children: ConditionNode[]): ConditionNode {
   const n = children.length;
   return {
     scope: children.some((c) => c.scope === 'line') ? 'line' : 'declaration',
+    shape: { kind: 'any', children },
+    key: `any(${children.map((c) => c.key).join(',')})`,
     evaluate: (d, c, l) => {
       let result: Truth = FALSE;
       for (let i = 0; i < n; i++) {
@@ -147,6 +189,8 @@ function anyOf(children: ConditionNode[]): ConditionNode {
 function notOf(child: ConditionNode): ConditionNode {
   return {
     scope: child.scope,
+    shape: { kind: 'not', child },
+    key: `not(${child.key})`,
     evaluate: (d, c, l) => {
       const t = child.evaluate(d, c, l);
       return t === UNKNOWN ? UNKNOWN : t === TRUE ? FALSE : TRUE;
@@ -179,6 +223,8 @@ function lineQuantifier(kind: (typeof quantifiers)[number], inner: ConditionNode
     case 'anyLine':
       return {
         scope: 'declaration',
+        shape: { kind: 'anyLine', inner },
+        key: `anyLine(${inner.key})`,
         evaluate: (d, c) => anyLine(d, c),
         explain: (d, c, _l, out) => {
           const line =
@@ -191,6 +237,8 @@ function lineQuantifier(kind: (typeof quantifiers)[number], inner: ConditionNode
     case 'noLine':
       return {
         scope: 'declaration',
+        shape: { kind: 'noLine', inner },
+        key: `noLine(${inner.key})`,
         evaluate: (d, c) => {
           const t = anyLine(d, c);
           return t === UNKNOWN ? UNKNOWN : t === TRUE ? FALSE : TRUE;
@@ -203,6 +251,8 @@ function lineQuantifier(kind: (typeof quantifiers)[number], inner: ConditionNode
     case 'allLines':
       return {
         scope: 'declaration',
+        shape: { kind: 'allLines', inner },
+        key: `allLines(${inner.key})`,
         evaluate: (d, c) => {
           const goods = d.goods;
           if (goods.length === 0) return FALSE; // a declaration without goods says nothing about "every line"
@@ -224,7 +274,7 @@ function lineQuantifier(kind: (typeof quantifiers)[number], inner: ConditionNode
   }
 }
 
-type Test = (v: FieldValue) => boolean;
+export type Test = (v: FieldValue) => boolean;
 
 function compileLeaf(
   raw: Record<string, unknown>,
@@ -279,22 +329,34 @@ function compileLeaf(
       );
     // present/absent: the missing case is the answer, so it is TRUE/FALSE, never UNKNOWN.
     return op === 'present'
-      ? leafNode(field, expected, () => true, FALSE)
-      : leafNode(field, expected, () => true, TRUE, true);
+      ? leafNode(field, op, expected, () => true, FALSE)
+      : leafNode(field, op, expected, () => true, TRUE, true);
   }
   const missing: Truth = ifMissing === undefined ? UNKNOWN : ifMissing ? TRUE : FALSE;
   if (field.nullable && ifMissing === undefined) env.unboundNullable.push(fieldName);
-  return leafNode(field, expected, test, missing);
+  return leafNode(field, op, expected, test, missing, false, JSON.stringify(value));
 }
 
 /** One closure per leaf evaluation (no judge/test layering): calls through closures dominate the cost. */
-function leafNode(field: Field, expected: string, test: Test, missing: Truth, negate = false): ConditionNode {
+function leafNode(
+  field: Field,
+  op: OperatorName,
+  expected: string,
+  test: Test,
+  missing: Truth,
+  negate = false,
+  valueKey = 'true',
+): ConditionNode {
   const pass: Truth = negate ? FALSE : TRUE;
   const fail: Truth = negate ? TRUE : FALSE;
+  const shape: NodeShape = { kind: 'leaf', field, op, test, missing, pass, fail };
+  const key = `${field.name} ${op} ${valueKey} ${missing}`;
   if (field.scope === 'declaration') {
     const get = field.get;
     return {
       scope: 'declaration',
+      shape,
+      key,
       evaluate: (d, c) => {
         const v = get(d, c);
         return v === null ? missing : test(v) ? pass : fail;
@@ -308,6 +370,8 @@ function leafNode(field: Field, expected: string, test: Test, missing: Truth, ne
   const get = field.get;
   return {
     scope: 'line',
+    shape,
+    key,
     evaluate: (d, c, l) => {
       const v = get(l!, d, c);
       return v === null ? missing : test(v) ? pass : fail;

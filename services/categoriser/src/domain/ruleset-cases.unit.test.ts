@@ -1,8 +1,12 @@
 // Runs the reference ruleset's YAML cases (the one unit test allowed to read repo fixtures) and
 // requires every rule to be exercised by at least one case.
+import { createHash } from 'node:crypto';
 import { loadKnownHsCodes } from '../adapters/hs-codes.ts';
 import { loadCasesFile, loadRulesetFile } from '../adapters/ruleset-files.ts';
+import { assess } from './assess.ts';
+import { referenceAssess } from './reference-assess.ts';
 import { runRulesetCases } from './ruleset-cases.ts';
+import { syntheticInputs } from './test-declarations.ts';
 
 const dir = new URL('../../rulesets/khorgos/', import.meta.url).pathname;
 const { ruleset, warnings } = loadRulesetFile(`${dir}ruleset.yaml`);
@@ -19,5 +23,24 @@ describe('khorgos reference ruleset', () => {
 
   test('every rule is covered by at least one case', () => {
     expect(report.uncovered).toEqual([]);
+  });
+});
+
+describe('khorgos reference ruleset on synthetic traffic', () => {
+  const inputs = syntheticInputs(3000, 1);
+  const fast = inputs.map(({ declaration, context }) => assess(ruleset, declaration, context));
+
+  test('given 3,000 varied declarations, when assessed, then each equals the reference evaluation', () => {
+    const reference = inputs.map(({ declaration, context }) =>
+      referenceAssess(ruleset, declaration, context),
+    );
+    const differs = fast.findIndex((a, i) => JSON.stringify(a) !== JSON.stringify(reference[i]));
+    expect(differs === -1 ? null : fast[differs]).toEqual(differs === -1 ? null : reference[differs]);
+  });
+
+  test('then the assessments are byte for byte those recorded before the evaluation plan', () => {
+    const h = createHash('sha256');
+    for (const a of fast) h.update(`${JSON.stringify(a)}\n`);
+    expect(h.digest('hex')).toBe('2be034b2bac63fc4ad1b9585143c2b54cdaa684505f81a69e5786dca7eb2d259');
   });
 });
