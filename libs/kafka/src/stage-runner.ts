@@ -6,6 +6,7 @@ import type { DeadLetter } from '@clearway/schemas';
 import type { AvroSerde } from './avro-serde.ts';
 import { RecordRejected, RetriableError, type DeadLetterCode } from './errors.ts';
 import { retryWithBackoff } from './backoff.ts';
+import { chunkBySize, MAX_REQUEST_BYTES } from './chunk-by-size.ts';
 
 /** One decoded input record, as handlers see it. */
 export interface InboundRecord<T> {
@@ -42,6 +43,11 @@ export interface StageDefinition<T> {
   handle: (batch: InboundRecord<T>[], context: { heartbeat: () => Promise<void> }) => Promise<Disposition[]>;
   /** Called after a partition batch is committed (e.g. to update caches that must follow commits). */
   afterCommit?: (batch: InboundRecord<T>[]) => void;
+  /**
+   * Called when the consumer stops for good (a bug, or a failure kafkajs will not restart from). A
+   * service exits non-zero here so that its supervisor restarts it, rather than idling as a zombie.
+   */
+  onFatal?: (error: Error) => void;
   /** Transactional ids are `<prefix>.<topic>.<partition>`; defaults to the group id. */
   transactionalIdPrefix?: string;
   partitionsConsumedConcurrently?: number;
@@ -313,10 +319,8 @@ export function createStage<T>(
     const nextOffset = BigInt(lastOffset) + 1n;
     const transaction = await state.producer.transaction();
     try {
-      if (byTopic.size > 0)
-        await transaction.sendBatch({
-          topicMessages: [...byTopic].map(([t, msgs]) => ({ topic: t, messages: msgs })),
-        });
+      for (const chunk of chunkBySize(byTopic, MAX_REQUEST_BYTES))
+        await transaction.sendBatch({ topicMessages: chunk });
       await transaction.sendOffsets({
         consumerGroupId: definition.groupId,
         topics: [{ topic, partitions: [{ partition, offset: nextOffset.toString() }] }],
@@ -378,6 +382,7 @@ export function createStage<T>(
           { err: event.payload.error.message, restart: event.payload.restart },
           'consumer crashed',
         );
+        if (!event.payload.restart && !stopping) definition.onFatal?.(event.payload.error);
       });
       await consumer.connect();
       for (const topic of definition.inputTopics) await consumer.subscribe({ topic, fromBeginning: true });

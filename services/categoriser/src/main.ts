@@ -104,6 +104,10 @@ const stage = createStage<Declaration>(
     handle: onDeclarations.handle,
     afterCommit: onDeclarations.afterCommit,
     partitionsConsumedConcurrently: config.PARTITIONS_CONCURRENTLY,
+    onFatal: (error) => {
+      logger.fatal({ err: error.message }, 'stage failed for good; exiting so the supervisor restarts it');
+      process.exit(70);
+    },
   },
 );
 for (const topic of [topics.riskAssessments, topics.rulesets]) await serde.registerTopic(topic);
