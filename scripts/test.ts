@@ -3,7 +3,7 @@
 //   npm test                 everything
 //   npm test -- --unit       unit tier only
 //   npm test -- --integration [jest args]
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ensureStack, repoRoot } from '@clearway/infra';
@@ -17,6 +17,8 @@ const projects = unitOnly ? ['unit'] : integrationOnly ? ['integration'] : ['uni
 const env: Record<string, string | undefined> = { ...process.env };
 let stopStack = async () => undefined as void;
 if (projects.includes('integration')) {
+  const tools = spawnSync('bash', [join(repoRoot, 'infra', 'local', 'ensure-tools.sh')], { stdio: 'inherit' });
+  if (tools.status !== 0) process.exit(1);
   const started = Date.now();
   const stack = await ensureStack(env);
   stopStack = () => stack.stop();

@@ -1,10 +1,13 @@
 // Trader history and amendment state in Redis. Reads for a whole batch go out as one pipeline (one
-// round trip); writes for the batch as a second. Keys (prefix configurable):
-//   <p>trader:<id>        hash: inspections, findings, seizures (the dispatcher's feedback loop)
-//   <p>trader:<id>:decls  HyperLogLog of declaration ids (idempotent under redelivery)
-//   <p>pair:<a>|<b>       coordinates of the record that first saw this consignor–consignee pair
-//   <p>decl:<id>          hash: amendment, source (the last assessed amendment)
-//   <p>booking:<id>       hash: grossMassGrams, ... (written by the dispatcher from Booking events)
+// round trip) and writes as a second, with few commands each: per-batch cost is dominated by the
+// number of commands Redis and the client handle, not by their size. Keys (prefix configurable):
+//   <p>trader:<id>  hash: declarations (written here), inspections, findings, seizures (the
+//                   dispatcher's feedback loop)
+//   <p>pairs        hash: consignor|consignee → coordinates of the record that first saw the pair
+//   <p>decls        hash: declarationId → "<amendment>|<source>" of the last assessed amendment
+//   <p>booking:<id> hash: grossMassGrams, … (written by the dispatcher from Booking events)
+// A batch retried after a failed transaction finds its own earlier writes by their source
+// coordinates, so it neither counts a declaration twice nor sees its own pair as seen before.
 import type { Redis } from '@clearway/redis';
 import { RetriableError } from '@clearway/kafka';
 import type { Declaration } from '@clearway/schemas';
@@ -17,13 +20,13 @@ export interface BatchLookup {
 }
 
 const pairKey = (d: Declaration) => `${d.consignor.id}|${d.consignee.id}`;
+const partiesOf = (d: Declaration) => [...new Set([d.declarant.id, d.consignor.id, d.consignee.id])];
 
 export function createTraderHistory(redis: Redis, prefix: string) {
   const k = {
     trader: (id: string) => `${prefix}trader:${id}`,
-    decls: (id: string) => `${prefix}trader:${id}:decls`,
-    pair: (pair: string) => `${prefix}pair:${pair}`,
-    decl: (id: string) => `${prefix}decl:${id}`,
+    pairs: `${prefix}pairs`,
+    decls: `${prefix}decls`,
     booking: (id: string) => `${prefix}booking:${id}`,
   };
 
@@ -43,56 +46,53 @@ export function createTraderHistory(redis: Redis, prefix: string) {
   return {
     /** One round trip: everything the batch's decisions need. */
     async lookup(batch: Declaration[]): Promise<BatchLookup> {
-      const traders = [...new Set(batch.flatMap((d) => [d.declarant.id, d.consignor.id, d.consignee.id]))];
+      const traders = [...new Set(batch.flatMap(partiesOf))];
       const pairs = [...new Set(batch.map(pairKey))];
       const decls = [...new Set(batch.map((d) => d.declarationId))];
       const bookings = [...new Set(batch.map((d) => d.bookingId).filter((b): b is string => b !== null))];
       const pipeline = redis.pipeline();
-      for (const t of traders) pipeline.hgetall(k.trader(t)).pfcount(k.decls(t));
-      for (const p of pairs) pipeline.get(k.pair(p));
-      for (const d of decls) pipeline.hgetall(k.decl(d));
+      pipeline.hmget(k.decls, ...decls);
+      pipeline.hmget(k.pairs, ...pairs);
+      for (const t of traders) pipeline.hgetall(k.trader(t));
       for (const b of bookings) pipeline.hget(k.booking(b), 'grossMassGrams');
-      const values = await exec(pipeline, 'history lookup');
+      const [declStates, pairSources, ...rest] = await exec(pipeline, 'history lookup');
 
-      let i = 0;
+      const amendments = new Map<string, AmendmentState | null>();
+      decls.forEach((id, i) => {
+        const raw = (declStates as (string | null)[])[i] ?? null;
+        const bar = raw?.indexOf('|') ?? -1;
+        amendments.set(
+          id,
+          raw && bar > 0 ? { amendment: Number(raw.slice(0, bar)), source: raw.slice(bar + 1) } : null,
+        );
+      });
+      const firstSeen = new Map<string, string | null>();
+      pairs.forEach((p, i) => firstSeen.set(p, (pairSources as (string | null)[])[i] ?? null));
       const stats = new Map<string, TraderStats>();
-      for (const t of traders) {
-        const hash = values[i++] as Record<string, string>;
-        const declarations = values[i++] as number;
+      traders.forEach((t, i) => {
+        const hash = rest[i] as Record<string, string>;
         stats.set(t, {
-          declarations,
+          declarations: Number(hash['declarations'] ?? 0),
           inspections: Number(hash['inspections'] ?? 0),
           findings: Number(hash['findings'] ?? 0),
           seizures: Number(hash['seizures'] ?? 0),
         });
-      }
-      const pairSources = new Map<string, string | null>();
-      for (const p of pairs) pairSources.set(p, values[i++] as string | null);
-      const amendments = new Map<string, AmendmentState | null>();
-      for (const d of decls) {
-        const hash = values[i++] as Record<string, string>;
-        amendments.set(
-          d,
-          hash['amendment'] !== undefined
-            ? { amendment: Number(hash['amendment']), source: hash['source'] ?? '' }
-            : null,
-        );
-      }
+      });
       const bookedMass = new Map<string, number | null>();
-      for (const b of bookings) {
-        const mass = values[i++] as string | null;
+      bookings.forEach((b, i) => {
+        const mass = rest[traders.length + i] as string | null;
         bookedMass.set(b, mass === null ? null : Number(mass));
-      }
+      });
 
       return {
         context(d, source) {
-          const firstSeenBy = pairSources.get(pairKey(d));
+          const seenBy = firstSeen.get(pairKey(d)) ?? null;
           return {
             declarant: stats.get(d.declarant.id) ?? null,
             consignor: stats.get(d.consignor.id) ?? null,
             consignee: stats.get(d.consignee.id) ?? null,
             // Seen before unless nobody recorded it, or the record that did is this very one (a retry).
-            pairSeenBefore: firstSeenBy !== undefined && firstSeenBy !== null && firstSeenBy !== source,
+            pairSeenBefore: seenBy !== null && seenBy !== source,
             bookedGrossMassGrams: d.bookingId ? (bookedMass.get(d.bookingId) ?? null) : null,
           };
         },
@@ -100,16 +100,24 @@ export function createTraderHistory(redis: Redis, prefix: string) {
       };
     },
 
-    /** One round trip: record what the batch assessed, before its transaction commits (see amendments.ts). */
-    async record(assessed: { declaration: Declaration; source: string }[]): Promise<void> {
+    /**
+     * One round trip: record what the batch assessed, before its transaction commits. `isNew` says
+     * the declaration had no recorded amendment at lookup, so it counts once in its traders' history.
+     */
+    async record(assessed: { declaration: Declaration; source: string; isNew: boolean }[]): Promise<void> {
       if (assessed.length === 0) return;
-      const pipeline = redis.pipeline();
-      for (const { declaration: d, source } of assessed) {
-        pipeline.hset(k.decl(d.declarationId), 'amendment', String(d.amendment), 'source', source);
-        pipeline.set(k.pair(pairKey(d)), source, 'NX');
-        for (const t of new Set([d.declarant.id, d.consignor.id, d.consignee.id]))
-          pipeline.pfadd(k.decls(t), d.declarationId);
+      const declFields: string[] = [];
+      const pairFields = new Map<string, string>();
+      const newDeclarations = new Map<string, number>();
+      for (const { declaration: d, source, isNew } of assessed) {
+        declFields.push(d.declarationId, `${d.amendment}|${source}`);
+        if (!pairFields.has(pairKey(d))) pairFields.set(pairKey(d), source);
+        if (isNew) for (const t of partiesOf(d)) newDeclarations.set(t, (newDeclarations.get(t) ?? 0) + 1);
       }
+      const pipeline = redis.pipeline();
+      pipeline.hset(k.decls, ...declFields);
+      for (const [pair, source] of pairFields) pipeline.hsetnx(k.pairs, pair, source);
+      for (const [trader, n] of newDeclarations) pipeline.hincrby(k.trader(trader), 'declarations', n);
       await exec(pipeline, 'history update');
     },
   };

@@ -36,7 +36,7 @@ export function createOnDeclarations(deps: CategoriserDeps) {
     const lookup = await deps.history.lookup(batch.map((r) => r.value));
     const latest = new Map<string, { amendment: number; source: string }>();
     const pairsInBatch = new Set<string>();
-    const assessed: { declaration: Declaration; source: string }[] = [];
+    const assessed: { declaration: Declaration; source: string; isNew: boolean }[] = [];
     const now = deps.clock();
 
     const dispositions = batch.map((record): Disposition => {
@@ -52,6 +52,8 @@ export function createOnDeclarations(deps: CategoriserDeps) {
       });
       if (verdict.kind === 'stale') return { reject: { code: 'STALE_AMENDMENT', reason: verdict.reason } };
       if (verdict.kind === 'duplicate') return { reject: { code: 'DUPLICATE', reason: verdict.reason } };
+      // New to the history: counts once in its traders' declarations (not on a retry, not per amendment).
+      const isNew = !latest.has(d.declarationId) && lookup.amendmentState(d.declarationId) === null;
       latest.set(d.declarationId, { amendment: d.amendment, source });
 
       const pair = `${d.consignor.id}|${d.consignee.id}`;
@@ -60,7 +62,7 @@ export function createOnDeclarations(deps: CategoriserDeps) {
       pairsInBatch.add(pair);
 
       const assessment: RiskAssessment = { ...assess(active.compiled, d, context), assessedAt: now };
-      assessed.push({ declaration: d, source });
+      assessed.push({ declaration: d, source, isNew });
       deps.onAssessed?.(assessment);
       const out: OutboundRecord = {
         topic: deps.topics.riskAssessments,

@@ -1,0 +1,315 @@
+// Typed access to the dispatcher's Redis state: the atomic scripts (dispatch-scripts.ts), the
+// declaration facts and bookings a batch needs, and read-only views for metrics and tests.
+// Redis failures become RetriableErrors, so the stage retries the batch with backoff.
+import { RetriableError } from '@clearway/kafka';
+import type { Redis } from '@clearway/redis';
+import type { SlotWindow } from '@clearway/schemas';
+import type { CompleteDecision, DispatchDecision, LaneDecision } from '../domain/decisions.ts';
+import {
+  bookingScript,
+  completeScript,
+  dispatchScript,
+  laneStatusScript,
+  noShowScript,
+} from './dispatch-scripts.ts';
+
+/** What the dispatcher keeps from a declaration: who to credit with findings, and the truck. */
+export interface DeclarationFacts {
+  plate: string;
+  bookingId: string | null;
+  slot: SlotWindow | null;
+  traders: string[];
+}
+
+export interface BookingRecord {
+  bookingId: string;
+  plate: string;
+  slot: SlotWindow;
+  status: string;
+}
+
+export interface NoShow {
+  bookingId: string;
+  port: string;
+  plate: string;
+  slotStart: number;
+  slotEnd: number;
+}
+
+export interface LaneOccupancy {
+  open: boolean | null;
+  count: number;
+  load: number;
+  ins: number;
+  waiting: number;
+}
+
+type Script = (...args: (string | number)[]) => Promise<string>;
+interface Scripted {
+  cwDispatch: Script;
+  cwComplete: Script;
+  cwLaneStatus: Script;
+  cwBooking: Script;
+  cwNoShows: (...args: (string | number)[]) => Promise<string[]>;
+}
+
+const retriable = async <T>(what: string, task: () => Promise<T>): Promise<T> => {
+  try {
+    return await task();
+  } catch (error) {
+    throw new RetriableError('REDIS_UNAVAILABLE', `redis ${what} failed: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+};
+
+export function createDispatchStore(redis: Redis, options: { keyPrefix: string; ttlSeconds: number }) {
+  const { keyPrefix, ttlSeconds } = options;
+  const P = `${keyPrefix}dsp:`;
+  redis.defineCommand('cwDispatch', { numberOfKeys: 0, lua: dispatchScript });
+  redis.defineCommand('cwComplete', { numberOfKeys: 0, lua: completeScript });
+  redis.defineCommand('cwLaneStatus', { numberOfKeys: 0, lua: laneStatusScript });
+  redis.defineCommand('cwBooking', { numberOfKeys: 0, lua: bookingScript });
+  redis.defineCommand('cwNoShows', { numberOfKeys: 0, lua: noShowScript });
+  const scripts = redis as unknown as Scripted;
+
+  return {
+    keyPrefix,
+    async dispatch(a: {
+      source: string;
+      now: number;
+      assessmentId: string;
+      declarationId: string;
+      amendment: number;
+      info: string;
+      inHours: string[];
+      maxPriority: number;
+      release: boolean;
+      bookingId: string | null;
+    }): Promise<DispatchDecision> {
+      const raw = await retriable('dispatch', () =>
+        scripts.cwDispatch(
+          P,
+          a.source,
+          a.now,
+          ttlSeconds,
+          a.assessmentId,
+          a.declarationId,
+          a.amendment,
+          a.info,
+          JSON.stringify(a.inHours),
+          a.maxPriority,
+          a.release ? '1' : '0',
+          a.bookingId ?? '',
+        ),
+      );
+      return JSON.parse(raw) as DispatchDecision;
+    },
+
+    async complete(r: {
+      source: string;
+      now: number;
+      resultId: string;
+      assignmentId: string;
+      laneId: string;
+      port: string;
+      found: boolean;
+      seizure: boolean;
+      traders: string[];
+    }): Promise<CompleteDecision> {
+      const raw = await retriable('complete', () =>
+        scripts.cwComplete(
+          P,
+          r.source,
+          r.now,
+          ttlSeconds,
+          r.resultId,
+          r.assignmentId,
+          r.laneId,
+          r.port,
+          r.found ? '1' : '0',
+          r.seizure ? '1' : '0',
+          JSON.stringify(r.traders),
+          keyPrefix,
+        ),
+      );
+      return JSON.parse(raw) as CompleteDecision;
+    },
+
+    async laneStatus(s: {
+      source: string;
+      now: number;
+      port: string;
+      laneId: string;
+      status: 'OPEN' | 'CLOSED';
+      inHours: string[];
+      maxPriority: number;
+    }): Promise<LaneDecision> {
+      const raw = await retriable('lane status', () =>
+        scripts.cwLaneStatus(
+          P,
+          s.source,
+          s.now,
+          ttlSeconds,
+          s.port,
+          s.laneId,
+          s.status,
+          JSON.stringify(s.inHours),
+          s.maxPriority,
+        ),
+      );
+      return JSON.parse(raw) as LaneDecision;
+    },
+
+    async recordBooking(b: {
+      bookingId: string;
+      port: string;
+      plate: string;
+      slot: SlotWindow;
+      declarationId: string | null;
+      status: string;
+      grossMassGrams: number | null;
+      noShowAt: number;
+    }): Promise<void> {
+      await retriable('booking', () =>
+        scripts.cwBooking(
+          P,
+          keyPrefix,
+          b.bookingId,
+          b.port,
+          b.plate,
+          b.slot.start,
+          b.slot.end,
+          b.declarationId ?? '',
+          b.status,
+          b.grossMassGrams ?? '',
+          b.noShowAt,
+          ttlSeconds,
+        ),
+      );
+    },
+
+    async takeNoShows(now: number, limit = 500): Promise<NoShow[]> {
+      const raw = await retriable('no-show sweep', () => scripts.cwNoShows(P, keyPrefix, now, limit));
+      return raw.map((s) => JSON.parse(s) as NoShow);
+    },
+
+    /** Facts of declarations, by `declarationId:amendment`; one round trip. */
+    async writeFacts(entries: { declarationId: string; amendment: number; facts: DeclarationFacts }[]) {
+      if (entries.length === 0) return;
+      await retriable('facts write', async () => {
+        const pipeline = redis.pipeline();
+        for (const e of entries)
+          pipeline.set(
+            `${P}facts:${e.declarationId}:${e.amendment}`,
+            JSON.stringify(e.facts),
+            'EX',
+            ttlSeconds,
+          );
+        const results = (await pipeline.exec()) ?? [];
+        const failed = results.find(([error]) => error);
+        if (failed?.[0]) throw failed[0];
+      });
+    },
+
+    /** Facts and bookings for a batch of declaration amendments; two round trips at most. */
+    async lookup(
+      keys: { declarationId: string; amendment: number }[],
+    ): Promise<{ facts: Map<string, DeclarationFacts>; bookings: Map<string, BookingRecord> }> {
+      return retriable('lookup', async () => {
+        const facts = new Map<string, DeclarationFacts>();
+        const bookingOf = new Map<string, string>();
+        if (keys.length === 0) return { facts, bookings: new Map() };
+        const pipeline = redis.pipeline();
+        for (const k of keys) {
+          pipeline.get(`${P}facts:${k.declarationId}:${k.amendment}`);
+          pipeline.get(`${P}bkdecl:${k.declarationId}`);
+        }
+        const values = ((await pipeline.exec()) ?? []).map(([error, value]) => {
+          if (error) throw error;
+          return value as string | null;
+        });
+        keys.forEach((k, i) => {
+          const id = `${k.declarationId}:${k.amendment}`;
+          const f = values[2 * i];
+          if (f) facts.set(id, JSON.parse(f) as DeclarationFacts);
+          const b = facts.get(id)?.bookingId ?? values[2 * i + 1];
+          if (b) bookingOf.set(id, b);
+        });
+        const bookingIds = [...new Set(bookingOf.values())];
+        const bookings = new Map<string, BookingRecord>();
+        if (bookingIds.length > 0) {
+          const p2 = redis.pipeline();
+          for (const b of bookingIds) p2.hgetall(`${keyPrefix}booking:${b}`);
+          const hashes = ((await p2.exec()) ?? []).map(([error, value]) => {
+            if (error) throw error;
+            return value as Record<string, string>;
+          });
+          bookingIds.forEach((b, i) => {
+            const h = hashes[i];
+            if (!h || h['slotStart'] === undefined) return;
+            bookings.set(b, {
+              bookingId: b,
+              plate: h['plate'] ?? '',
+              slot: { start: Number(h['slotStart']), end: Number(h['slotEnd']) },
+              status: h['status'] ?? '',
+            });
+          });
+        }
+        // Re-key bookings by declaration so the handler looks them up the way it looks up facts.
+        const byDeclaration = new Map<string, BookingRecord>();
+        for (const [id, b] of bookingOf) {
+          const booking = bookings.get(b);
+          if (booking) byDeclaration.set(id, booking);
+        }
+        return { facts, bookings: byDeclaration };
+      });
+    },
+
+    /** Occupancy of the given lanes (for gauges and tests). */
+    async occupancy(lanes: { port: string; laneId: string }[]): Promise<Map<string, LaneOccupancy>> {
+      const pipeline = redis.pipeline();
+      for (const { port, laneId } of lanes) {
+        pipeline.hmget(`${P}lane:${port}:${laneId}`, 'open', 'count', 'load', 'ins');
+        pipeline.zcard(`${P}lw:${port}:${laneId}`);
+      }
+      const values = ((await pipeline.exec()) ?? []).map(([error, value]) => {
+        if (error) throw error;
+        return value;
+      });
+      const out = new Map<string, LaneOccupancy>();
+      lanes.forEach(({ port, laneId }, i) => {
+        const h = values[2 * i] as (string | null)[];
+        out.set(`${port}/${laneId}`, {
+          open: h[0] === null || h[0] === undefined ? null : h[0] === '1',
+          count: Number(h[1] ?? 0),
+          load: Number(h[2] ?? 0),
+          ins: Number(h[3] ?? 0),
+          waiting: Number(values[2 * i + 1] ?? 0),
+        });
+      });
+      return out;
+    },
+
+    async heldCount(port: string): Promise<number> {
+      return redis.zcard(`${P}held:${port}`);
+    },
+
+    /** Per-rule inspection counts, for hit rates: rule → inspected, findings, seizures. */
+    async ruleStats(): Promise<Map<string, { inspected: number; findings: number; seizures: number }>> {
+      const hash = await redis.hgetall(`${P}rulestats`);
+      const out = new Map<string, { inspected: number; findings: number; seizures: number }>();
+      for (const [field, value] of Object.entries(hash)) {
+        const cut = field.lastIndexOf('|');
+        const rule = field.slice(0, cut);
+        const what = field.slice(cut + 1) as 'inspected' | 'findings' | 'seizures';
+        const entry = out.get(rule) ?? { inspected: 0, findings: 0, seizures: 0 };
+        entry[what] = Number(value);
+        out.set(rule, entry);
+      }
+      return out;
+    },
+  };
+}
+
+export type DispatchStore = ReturnType<typeof createDispatchStore>;

@@ -1,0 +1,116 @@
+// The client an inspection lane's terminal uses: it receives its own lane's assignments (new,
+// moved in, moved away or cancelled) and publishes what the inspection found.
+import { randomUUID } from 'node:crypto';
+import type { TopicNames } from '@clearway/infra';
+import type { AvroSerde, Kafka } from '@clearway/kafka';
+import type { Logger } from '@clearway/observability';
+import type { Finding, InspectionOutcome, InspectionResult, LaneAssignment } from '@clearway/schemas';
+
+export interface LaneClientOptions {
+  kafka: Kafka;
+  serde: AvroSerde;
+  topics: TopicNames;
+  logger: Logger;
+  port: string;
+  /** The lane(s) this terminal serves; a simulator may serve several. */
+  laneIds: string[];
+  /** Consumer group; defaults to one per port and lane set, so a restarted terminal resumes. */
+  groupId?: string;
+  /** Read assignments from the start of the topic (default) or only new ones. */
+  fromBeginning?: boolean;
+}
+
+export interface ResultInput {
+  assignment: Pick<LaneAssignment, 'assignmentId' | 'declarationId' | 'amendment' | 'port' | 'laneId'>;
+  outcome: InspectionOutcome;
+  findings?: Finding[];
+  inspector?: string | null;
+  startedAt: number;
+  completedAt: number;
+  /** Stable id: a retried publish with the same id is recognised as a duplicate. */
+  resultId?: string;
+}
+
+export interface LaneClient {
+  /** Delivers every assignment event concerning this terminal's lanes, in order per declaration. */
+  start(onAssignment: (assignment: LaneAssignment) => Promise<void> | void): Promise<void>;
+  publishResult(input: ResultInput): Promise<InspectionResult>;
+  /** Several results in one request (a simulator, or a terminal catching up). */
+  publishResults(inputs: ResultInput[]): Promise<InspectionResult[]>;
+  stop(): Promise<void>;
+}
+
+/** Whether an assignment event concerns the lanes: work arriving, or work leaving them. */
+export const concernsLanes = (a: LaneAssignment, port: string, laneIds: ReadonlySet<string>): boolean =>
+  a.port === port && (laneIds.has(a.laneId) || (a.previousLaneId !== null && laneIds.has(a.previousLaneId)));
+
+export function createLaneClient(options: LaneClientOptions): LaneClient {
+  const { kafka, serde, topics, port } = options;
+  const lanes = new Set(options.laneIds);
+  const groupId = options.groupId ?? `clearway-lane-${port}-${[...lanes].sort().join('+')}`;
+  const consumer = kafka.consumer({ groupId, readUncommitted: false });
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  let producerReady: Promise<void> | undefined;
+  const logger = options.logger.child({ laneClient: `${port}/${[...lanes].join(',')}` });
+
+  const ensureProducer = () =>
+    (producerReady ??= Promise.all([producer.connect(), serde.registerTopic(topics.inspectionResults)]).then(
+      () => undefined,
+    ));
+
+  const toResult = (input: ResultInput): InspectionResult => {
+    const { assignment: a } = input;
+    return {
+      resultId: input.resultId ?? randomUUID(),
+      assignmentId: a.assignmentId,
+      declarationId: a.declarationId,
+      amendment: a.amendment,
+      port: a.port,
+      laneId: a.laneId,
+      outcome: input.outcome,
+      findings: input.findings ?? [],
+      inspector: input.inspector ?? null,
+      startedAt: input.startedAt,
+      completedAt: input.completedAt,
+    };
+  };
+
+  const publishResults = async (inputs: ResultInput[]): Promise<InspectionResult[]> => {
+    await ensureProducer();
+    const results = inputs.map(toResult);
+    await producer.send({
+      topic: topics.inspectionResults,
+      messages: results.map((r) => ({
+        key: r.declarationId,
+        value: serde.encode(topics.inspectionResults, r),
+      })),
+    });
+    return results;
+  };
+
+  return {
+    async start(onAssignment) {
+      await consumer.connect();
+      await consumer.subscribe({
+        topic: topics.laneAssignments,
+        fromBeginning: options.fromBeginning ?? true,
+      });
+      await consumer.run({
+        eachMessage: async ({ message }) => {
+          const a = await serde.decode<LaneAssignment>(topics.laneAssignments, message.value);
+          if (concernsLanes(a, port, lanes)) await onAssignment(a);
+        },
+      });
+      logger.info({ groupId }, 'lane client receiving assignments');
+    },
+    async publishResult(input) {
+      const [result] = await publishResults([input]);
+      return result!;
+    },
+    publishResults,
+    async stop() {
+      await consumer.disconnect();
+      await producer.disconnect();
+    },
+  };
+}

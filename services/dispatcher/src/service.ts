@@ -1,0 +1,80 @@
+// Builds the dispatcher from clients and settings (used by main.ts and the integration tests).
+import type { TopicNames } from '@clearway/infra';
+import { createStage, type Admin, type AvroSerde, type Kafka, type Stage } from '@clearway/kafka';
+import type { Logger, Registry } from '@clearway/observability';
+import type { Redis } from '@clearway/redis';
+import { createDispatchStore, type DispatchStore } from './adapters/dispatch-store.ts';
+import { createDispatcherMetrics } from './adapters/metrics.ts';
+import type { BookingPolicy } from './domain/booking.ts';
+import type { PortsConfig } from './domain/ports-config.ts';
+import { createOnRecords } from './handlers/on-records.ts';
+
+export interface Dispatcher {
+  stage: Stage;
+  store: DispatchStore;
+  /** Reports no-shows and refreshes lane gauges; run on a timer. */
+  sweep(): Promise<void>;
+}
+
+export function createDispatcher(
+  clients: { kafka: Kafka; admin: Admin; serde: AvroSerde; logger: Logger; metrics: Registry; redis: Redis },
+  settings: {
+    topics: TopicNames;
+    groupId: string;
+    keyPrefix: string;
+    ttlSeconds: number;
+    ports: PortsConfig;
+    policy: BookingPolicy;
+    partitionsConcurrently: number;
+    clock?: () => number;
+  },
+): Dispatcher {
+  const { topics, ports, policy } = settings;
+  const store = createDispatchStore(clients.redis, {
+    keyPrefix: settings.keyPrefix,
+    ttlSeconds: settings.ttlSeconds,
+  });
+  const metrics = createDispatcherMetrics(clients.metrics, ports);
+  const onRecords = createOnRecords({
+    topics,
+    store,
+    ports,
+    policy,
+    clock: settings.clock ?? (() => Date.now()),
+    onCommitted: (events) => metrics.onCommitted(events),
+  });
+  const stage = createStage<unknown>(clients, {
+    name: 'dispatcher',
+    groupId: settings.groupId,
+    inputTopics: [
+      topics.declarations,
+      topics.bookings,
+      topics.laneStatus,
+      topics.riskAssessments,
+      topics.inspectionResults,
+    ],
+    deadLetterTopic: topics.dlqDispatcher,
+    handle: onRecords.handle,
+    afterCommit: onRecords.afterCommit,
+    partitionsConsumedConcurrently: settings.partitionsConcurrently,
+  });
+  return {
+    stage,
+    store,
+    async sweep() {
+      for (const n of await onRecords.sweepNoShows()) {
+        metrics.noShow(n.port);
+        clients.logger.warn(
+          {
+            bookingId: n.bookingId,
+            port: n.port,
+            plate: n.plate,
+            slotEnd: new Date(n.slotEnd).toISOString(),
+          },
+          'booking no-show: no declaration arrived for the slot',
+        );
+      }
+      await metrics.refreshLanes(store);
+    },
+  };
+}

@@ -1,0 +1,155 @@
+// Wiring only: simulated inspection lanes. Receives its lanes' assignments through the dispatcher's lane
+// client, holds each truck for the lane's service time (compressed like the traffic), then reports what
+// the ground truth says an inspection finds. Cancelled or moved-away trucks are dropped.
+import { loadConfigOrExit } from '@clearway/config';
+import { createLaneClient } from '@clearway/dispatcher';
+import { loadTopicCatalogue, prefixedCatalogue, topicNames } from '@clearway/infra';
+import { createAvroSerde, createKafka, createSchemaRegistry, retryWithBackoff } from '@clearway/kafka';
+import { Counter, createLogger, createMetricsRegistry, startOpsServer } from '@clearway/observability';
+import { createRedisClient } from '@clearway/redis';
+import type { LaneAssignment } from '@clearway/schemas';
+import { loadPortsFile } from './adapters/ports-file.ts';
+import { createTruthStore } from './adapters/truth-store.ts';
+import { lanesConfig } from './config.ts';
+import { inspectionFindings } from './domain/ground-truth.ts';
+import { planInspection, serviceMinutesFor, type LaneTimes } from './domain/inspection-lane.ts';
+
+const config = loadConfigOrExit(lanesConfig, 'simulated-lanes');
+const logger = createLogger('simulated-lanes', config.LOG_LEVEL);
+const metrics = createMetricsRegistry();
+const topics = topicNames(config.TOPIC_PREFIX);
+const catalogue = prefixedCatalogue(loadTopicCatalogue(), config.TOPIC_PREFIX);
+
+const portConfig = loadPortsFile(config.PORTS_PATH).ports.find((p) => p.code === config.SIM_PORT);
+if (portConfig === undefined) throw new Error(`${config.PORTS_PATH} has no port ${config.SIM_PORT}`);
+const lanes = new Map<string, LaneTimes>(
+  portConfig.lanes
+    .filter((l) => config.SIM_LANES === undefined || config.SIM_LANES.includes(l.id))
+    .map((l) => [l.id, l]),
+);
+const unknown = (config.SIM_LANES ?? []).filter((id) => !lanes.has(id));
+if (unknown.length > 0) throw new Error(`SIM_LANES: ${unknown.join(', ')} not lanes of ${config.SIM_PORT}`);
+
+const kafka = createKafka(config, logger, 'clearway-simulated-lanes');
+const registry = createSchemaRegistry(config);
+const serde = createAvroSerde(registry, catalogue);
+const redis = createRedisClient(config, logger);
+const truths = createTruthStore(redis, config.REDIS_KEY_PREFIX, 1);
+const client = createLaneClient({
+  kafka,
+  serde,
+  topics,
+  logger,
+  port: config.SIM_PORT,
+  laneIds: [...lanes.keys()],
+  // One group per topic prefix and port, so a run with its own prefix starts its own lanes afresh.
+  groupId: config.LANES_GROUP_ID ?? `${config.TOPIC_PREFIX}clearway-sim-lanes-${config.SIM_PORT}`,
+});
+
+const results = new Counter({
+  name: 'clearway_sim_inspections_total',
+  help: 'Inspections completed by the simulated lanes, by lane and outcome',
+  labelNames: ['lane', 'outcome'],
+  registers: [metrics],
+});
+
+const serversFreeAt = new Map([...lanes].map(([id, l]) => [id, Array.from({ length: l.capacity }, () => 0)]));
+/** Trucks in a lane's hands, by declaration: the timer that will report the inspection. */
+const inHand = new Map<string, { assignmentId: string; timer: NodeJS.Timeout }>();
+const inFlight = new Set<Promise<void>>();
+
+async function report(a: LaneAssignment, startedAt: number, completedAt: number): Promise<void> {
+  const truth = await truths.load(a.declarationId, a.amendment);
+  if (truth === null)
+    logger.warn({ declarationId: a.declarationId, amendment: a.amendment }, 'no ground truth');
+  const { outcome, findings } =
+    truth === null ? { outcome: 'NO_FINDINGS' as const, findings: [] } : inspectionFindings(truth);
+  await client.publishResult({
+    assignment: a,
+    outcome,
+    findings,
+    inspector: `SIM-${a.laneId}`,
+    startedAt,
+    completedAt,
+    resultId: `${a.assignmentId}:result`,
+  });
+  results.inc({ lane: a.laneId, outcome });
+  logger.info({ declarationId: a.declarationId, lane: a.laneId, outcome }, 'inspection reported');
+}
+
+function onAssignment(a: LaneAssignment): void {
+  const held = inHand.get(a.declarationId);
+  // A cancellation, a move to another lane or a new assignment replaces whatever this terminal held.
+  if (held !== undefined && (a.kind === 'CANCELLED' || held.assignmentId !== a.assignmentId)) {
+    clearTimeout(held.timer);
+    inHand.delete(a.declarationId);
+  }
+  const lane = lanes.get(a.laneId);
+  if (a.kind === 'CANCELLED' || lane === undefined) return;
+  const minutes = serviceMinutesFor(lane, a.freightClass, a.inspectionLevel);
+  const now = Date.now();
+  const plan = planInspection(serversFreeAt.get(a.laneId)!, now, minutes, config.SIM_COMPRESSION);
+  // Simulated times: the assignment's clock, advanced by the compressed wait in the queue.
+  const startedAt = Math.max(a.expectedStartAt, a.assignedAt + (plan.startAt - now) * config.SIM_COMPRESSION);
+  const completedAt = startedAt + minutes * 60_000;
+  const timer = setTimeout(() => {
+    inHand.delete(a.declarationId);
+    const job = retryWithBackoff(() => report(a, startedAt, completedAt), {
+      maxAttempts: 10,
+      capMs: 10_000,
+      isRetriable: () => true,
+      onRetry: (error, attempt, delayMs) =>
+        logger.warn({ err: (error as Error).message, attempt, delayMs }, 'reporting failed, retrying'),
+    }).catch((error: unknown) =>
+      logger.error(
+        { err: (error as Error).message, assignmentId: a.assignmentId },
+        'inspection not reported',
+      ),
+    );
+    inFlight.add(job);
+    void job.finally(() => inFlight.delete(job));
+  }, plan.endAt - now);
+  inHand.set(a.declarationId, { assignmentId: a.assignmentId, timer });
+}
+
+await retryWithBackoff(
+  async () => {
+    if (redis.status === 'wait') await redis.connect();
+    await redis.ping();
+  },
+  {
+    maxAttempts: 30,
+    capMs: 10_000,
+    isRetriable: () => true,
+    onRetry: (error, attempt, delayMs) =>
+      logger.warn({ err: (error as Error).message, attempt, delayMs }, 'redis not reachable yet, retrying'),
+  },
+);
+await client.start(onAssignment);
+const ops = await startOpsServer({
+  port: config.HTTP_PORT,
+  registry: metrics,
+  readiness: { redis: () => redis.status === 'ready' },
+});
+logger.info(
+  { port: config.SIM_PORT, lanes: [...lanes.keys()], compression: config.SIM_COMPRESSION },
+  'lanes open',
+);
+
+let stopping = false;
+const shutdown = async (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  logger.info(
+    { signal, inHand: inHand.size },
+    'closing lanes: reports in progress finish, queued trucks stay',
+  );
+  for (const { timer } of inHand.values()) clearTimeout(timer);
+  await Promise.allSettled([...inFlight]);
+  await client.stop();
+  await ops.close();
+  redis.disconnect();
+  process.exit();
+};
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));
