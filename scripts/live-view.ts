@@ -18,6 +18,8 @@ export async function createLiveView(options: {
   port: string;
   services: { name: string; child: ChildProcess; httpPort: number }[];
   stackSource: string;
+  /** Port seconds per wall second, to show clearance times in port time. */
+  compression: number;
 }) {
   const { kafka, serde, topics } = options;
   const started = Date.now();
@@ -34,6 +36,7 @@ export async function createLiveView(options: {
     deadLetters: new Map<string, number>(),
   };
   const clearanceMinutes: number[] = [];
+  const declaredAt = new Map<string, number>();
   const windows: Window[] = [];
   const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
 
@@ -53,8 +56,11 @@ export async function createLiveView(options: {
   await consumer.run({
     eachMessage: async ({ topic, message }) => {
       try {
-        if (topic === topics.declarations) counts.declarations++;
-        else if (topic === topics.riskAssessments) {
+        if (topic === topics.declarations) {
+          counts.declarations++;
+          const id = message.key?.toString();
+          if (id && !declaredAt.has(id)) declaredAt.set(id, Number(message.timestamp));
+        } else if (topic === topics.riskAssessments) {
           const a = await serde.decode<RiskAssessment>(topic, message.value);
           counts.assessments++;
           bump(counts.byLevel, a.inspectionLevel);
@@ -69,8 +75,13 @@ export async function createLiveView(options: {
           bump(counts.outcomes, o.decision);
           if (o.final) {
             counts.finals++;
-            clearanceMinutes.push((o.decidedAt - o.submittedAt) / 60_000);
-            if (clearanceMinutes.length > 5_000) clearanceMinutes.shift();
+            // Wall time between the declaration's and the outcome's records, in port time.
+            const seen = declaredAt.get(o.declarationId);
+            if (seen !== undefined) {
+              clearanceMinutes.push(((Number(message.timestamp) - seen) * options.compression) / 60_000);
+              if (clearanceMinutes.length > 5_000) clearanceMinutes.shift();
+              declaredAt.delete(o.declarationId);
+            }
           }
         } else {
           const d = await serde.decode<DeadLetter>(topic, message.value);
@@ -111,16 +122,17 @@ export async function createLiveView(options: {
     const lanes: string[] = [];
     for (const s of options.services) {
       const text = await scrape(s.httpPort);
+      const queued = new Map<string, number>();
+      const waits = new Map<string, number>();
       for (const line of text.split('\n')) {
-        const m = /^clearway_lane_queue_length\{([^}]*)\} (\S+)/.exec(line);
-        if (!m) continue;
-        const lane = /lane="([^"]+)"/.exec(m[1]!)?.[1] ?? '?';
-        const wait = new RegExp(
-          `^clearway_lane_expected_wait_seconds\\{[^}]*lane="${lane}"[^}]*\\} (\\S+)`,
-          'm',
-        ).exec(text)?.[1];
-        lanes.push(`${lane}: ${m[2]} queued${wait ? `, wait ${fmt(Number(wait) / 60)}m` : ''}`);
+        const q = /^clearway_dispatcher_lane_queue_length\{([^}]*)\} (\S+)/.exec(line);
+        const w = /^clearway_dispatcher_lane_expected_wait_seconds\{([^}]*)\} (\S+)/.exec(line);
+        const lane = /lane="([^"]+)"/.exec((q ?? w)?.[1] ?? '')?.[1];
+        if (q && lane) queued.set(lane, (queued.get(lane) ?? 0) + Number(q[2]));
+        if (w && lane) waits.set(lane, Number(w[2]));
       }
+      for (const [lane, n] of queued)
+        lanes.push(`${lane} ${n}${waits.has(lane) ? ` (${fmt((waits.get(lane) ?? 0) / 60)}m)` : ''}`);
     }
     const alive = options.services
       .map((s) => `${s.name} ${s.child.exitCode === null && s.child.signalCode === null ? 'up' : 'DOWN'}`)

@@ -94,6 +94,7 @@ const view = await createLiveView({
   port: options.port,
   services: children,
   stackSource: stack.source,
+  compression: Number(options.compression),
 });
 
 let shuttingDown = false;

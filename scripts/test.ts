@@ -17,7 +17,9 @@ const projects = unitOnly ? ['unit'] : integrationOnly ? ['integration'] : ['uni
 const env: Record<string, string | undefined> = { ...process.env };
 let stopStack = async () => undefined as void;
 if (projects.includes('integration')) {
-  const tools = spawnSync('bash', [join(repoRoot, 'infra', 'local', 'ensure-tools.sh')], { stdio: 'inherit' });
+  const tools = spawnSync('bash', [join(repoRoot, 'infra', 'local', 'ensure-tools.sh')], {
+    stdio: 'inherit',
+  });
   if (tools.status !== 0) process.exit(1);
   const started = Date.now();
   const stack = await ensureStack(env);
