@@ -89,6 +89,16 @@ function historyFields(party: 'declarant' | 'consignor' | 'consignee'): Declarat
       (_d, c) => stats(c)?.seizures ?? null,
     ),
     decl(
+      `${party}SeizureRate`,
+      'number',
+      true,
+      `seizures per prior declaration of ${party} (missing when no prior declarations)`,
+      (_d, c) => {
+        const s = stats(c);
+        return s === null || s.declarations <= 0 ? null : s.seizures / s.declarations;
+      },
+    ),
+    decl(
       `${party}ComplianceRatio`,
       'number',
       true,
