@@ -55,7 +55,9 @@ async function timeStage(stage: Stage): Promise<number> {
   while (stage.counts().consumed < total) await new Promise((r) => setTimeout(r, 50));
   const seconds = (performance.now() - started) / 1000;
   const { committedBatches } = stage.counts();
-  console.log(`  ${committedBatches} transactions, ${(total / committedBatches).toFixed(0)} records each on average`);
+  console.log(
+    `  ${committedBatches} transactions, ${(total / committedBatches).toFixed(0)} records each on average`,
+  );
   await stage.stop();
   return total / seconds;
 }
