@@ -2,3 +2,5 @@
 export * from './domain/index.ts';
 export { loadRulesetFile } from './adapters/ruleset-files.ts';
 export { loadKnownHsCodes } from './adapters/hs-codes.ts';
+// Deterministic synthetic declarations for other packages' tests and benchmarks.
+export { generateDeclarations, type SyntheticInput } from '../bench/synthetic-declarations.ts';

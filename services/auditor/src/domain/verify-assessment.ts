@@ -1,0 +1,73 @@
+// Re-runs one recorded decision: same declaration, same recorded context, the ruleset version the
+// assessment names. The engine is a pure function, so any difference is a change to the record.
+import { assess, type CompiledRuleset } from '@clearway/categoriser';
+import type { Declaration, RiskAssessment } from '@clearway/schemas';
+
+export type ComparedField =
+  | 'inspectionLevel'
+  | 'freightClass'
+  | 'score'
+  | 'firedRules'
+  | 'sampled'
+  | 'inputHash'
+  | 'context'
+  | 'rulesetVersion';
+
+export interface FieldDifference {
+  field: ComparedField;
+  recorded: string;
+  recomputed: string;
+}
+
+export type Verification =
+  | { status: 'verified' }
+  | { status: 'different'; differences: FieldDifference[] }
+  | { status: 'unverifiable'; reason: string };
+
+/** The compared fields of a decision, as strings; small enough to keep once the declaration is gone. */
+export type Decided = Record<
+  'inspectionLevel' | 'freightClass' | 'score' | 'firedRules' | 'sampled' | 'inputHash',
+  string
+>;
+
+export function decidedFields(a: Omit<RiskAssessment, 'assessedAt'>): Decided {
+  return {
+    inspectionLevel: a.inspectionLevel,
+    freightClass: a.freightClass,
+    score: String(a.score),
+    firedRules: a.firedRules.map((r) => r.ruleId).join(','),
+    sampled: String(a.sampled),
+    inputHash: a.inputHash,
+  };
+}
+
+export function compareDecided(recorded: Decided, recomputed: Decided): Verification {
+  const differences: FieldDifference[] = [];
+  for (const field of Object.keys(recorded) as (keyof Decided)[])
+    if (recorded[field] !== recomputed[field])
+      differences.push({ field, recorded: recorded[field], recomputed: recomputed[field] });
+  return differences.length === 0 ? { status: 'verified' } : { status: 'different', differences };
+}
+
+/** What the ruleset decides for the declaration with the assessment's recorded context. */
+export function recompute(
+  ruleset: CompiledRuleset | undefined,
+  declaration: Declaration,
+  recorded: RiskAssessment,
+): Decided | { unverifiable: string } {
+  if (ruleset === undefined)
+    return { unverifiable: `ruleset version ${recorded.rulesetVersion} is not on the rulesets topic` };
+  if (recorded.context === null) return { unverifiable: 'the assessment recorded no decision context' };
+  return decidedFields(assess(ruleset, declaration, recorded.context));
+}
+
+export function verifyAssessment(
+  ruleset: CompiledRuleset | undefined,
+  declaration: Declaration,
+  recorded: RiskAssessment,
+): Verification {
+  const again = recompute(ruleset, declaration, recorded);
+  return 'unverifiable' in again
+    ? { status: 'unverifiable', reason: again.unverifiable }
+    : compareDecided(decidedFields(recorded), again);
+}

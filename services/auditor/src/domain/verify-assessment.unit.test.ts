@@ -1,0 +1,48 @@
+import { assessmentOf, context, declaration, ruleset } from './test-history.ts';
+import { verifyAssessment } from './verify-assessment.ts';
+
+describe('verifyAssessment', () => {
+  const r = ruleset();
+  const d = declaration('D-1', 'AF', 2);
+  const recorded = assessmentOf(r, d);
+
+  it('verifies a recorded decision that the ruleset reproduces', () => {
+    expect(recorded.inspectionLevel).toBe('SCAN');
+    expect(verifyAssessment(r, d, recorded)).toEqual({ status: 'verified' });
+  });
+
+  it('reports each altered field with both values', () => {
+    const forged = { ...recorded, inspectionLevel: 'RELEASE' as const, score: 0 };
+    expect(verifyAssessment(r, d, forged)).toEqual({
+      status: 'different',
+      differences: [
+        { field: 'inspectionLevel', recorded: 'RELEASE', recomputed: 'SCAN' },
+        { field: 'score', recorded: '0', recomputed: '45' },
+      ],
+    });
+  });
+
+  it('catches an altered declaration through the input hash and the fired rules', () => {
+    const altered = declaration('D-1', 'CN', 2);
+    const result = verifyAssessment(r, altered, recorded);
+    expect(result.status).toBe('different');
+    const fields = result.status === 'different' ? result.differences.map((x) => x.field) : [];
+    expect(fields).toEqual(['inspectionLevel', 'score', 'firedRules', 'inputHash']);
+  });
+
+  it('catches an altered recorded context', () => {
+    const result = verifyAssessment(r, d, { ...recorded, context: { ...context, pairSeenBefore: false } });
+    expect(result).toEqual({
+      status: 'different',
+      differences: [expect.objectContaining({ field: 'inputHash' })],
+    });
+  });
+
+  it('calls a missing ruleset version or context unverifiable rather than failing', () => {
+    expect(verifyAssessment(undefined, d, recorded)).toEqual({
+      status: 'unverifiable',
+      reason: expect.stringContaining(recorded.rulesetVersion) as string,
+    });
+    expect(verifyAssessment(r, d, { ...recorded, context: null }).status).toBe('unverifiable');
+  });
+});
