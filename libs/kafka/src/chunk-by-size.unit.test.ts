@@ -11,7 +11,7 @@ describe('chunkBySize', () => {
     ]);
     const chunks = chunkBySize(byTopic, 2_000);
     const flattened = chunks.flatMap((c) => c.flatMap((t) => t.messages.map(() => t.topic)));
-    expect(flattened).toEqual([...Array(50).fill('a'), ...Array(30).fill('b')]);
+    expect(flattened).toEqual([...Array<string>(50).fill('a'), ...Array<string>(30).fill('b')]);
     for (const chunk of chunks) {
       const bytes = chunk.flatMap((t) => t.messages).reduce((n, m) => n + (m.value as Buffer).length + 64, 0);
       expect(bytes).toBeLessThanOrEqual(2_000 + 364);

@@ -90,7 +90,10 @@ function onAssignment(a: LaneAssignment): void {
   const now = Date.now();
   const plan = planInspection(serversFreeAt.get(a.laneId)!, now, minutes, config.SIM_COMPRESSION);
   // Simulated times: the assignment's clock, advanced by the compressed wait in the queue.
-  const startedAt = Math.max(a.expectedStartAt, a.assignedAt + (plan.startAt - now) * config.SIM_COMPRESSION);
+  // Whole milliseconds: queued starts are fractional (service time / compression), and Avro longs are integers.
+  const startedAt = Math.round(
+    Math.max(a.expectedStartAt, a.assignedAt + (plan.startAt - now) * config.SIM_COMPRESSION),
+  );
   const completedAt = startedAt + minutes * 60_000;
   const timer = setTimeout(() => {
     inHand.delete(a.declarationId);

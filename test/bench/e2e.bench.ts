@@ -1,0 +1,586 @@
+// End-to-end benchmark: declarations through the real categoriser, dispatcher and simulated lanes (child
+// processes, as in production) on the real broker, registry and Redis; then the same measurements for
+// a pass-through pipeline of two stages doing no work (same stage runner, client and settings), in the
+// same run, so the ratio shows what Clearway itself costs.
+//
+//   npm run bench:e2e [-- --declarations=50000 --rate=1000 --seconds=20]
+//
+// Throughput: N declarations are published first, then the pipeline is started; the rate is N over the
+// time from the first output record to the last final ClearanceOutcome (pass-through: to the last
+// record on the output topic), so process start-up and group joins are not counted.
+// Latency: with the pipeline running and caught up, declarations are published at a fixed rate; each
+// one's latency is from the moment its send was issued to the moment this process's read_committed
+// consumer received the first ASSIGNED LaneAssignment or RELEASED outcome for it (so it includes the
+// services' transaction commits and the fetch, as a downstream consumer sees it). The same figure from
+// the output record's own timestamp (set by the service's producer before its commit) is shown too.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { loadHsNomenclature } from '@clearway/hs';
+import { ensureStack, repoRoot } from '@clearway/infra';
+import type { Consumer } from '@clearway/kafka';
+import type { ClearanceOutcome, Declaration, InspectionResult, LaneAssignment } from '@clearway/schemas';
+import {
+  createSimulator,
+  simulatedEvents,
+  trafficProfiles,
+  truthToHash,
+  type SimEvent,
+} from '@clearway/simulator';
+import { createTestPlatform, type TestPlatform } from '@clearway/test';
+import { passThroughTopic, passThroughTopicSpecs } from './passthrough-topics.ts';
+
+const arg = (name: string, fallback: number) =>
+  Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
+const total = arg('declarations', 50_000);
+const offeredRate = arg('rate', 1_000);
+const offeredSeconds = arg('seconds', 20);
+/** Simulated lanes: the simulator's largest time compression, so an hour's inspection takes 36 ms. */
+const laneCompression = 100_000;
+const say = (line: string) => process.stderr.write(`${line}\n`);
+
+type DeclarationEvent = Extract<SimEvent, { kind: 'DECLARATION' }>;
+type BookingEvent = Extract<SimEvent, { kind: 'BOOKING' }>;
+/** Declarations to publish, each with the bookings that came before it in the simulated traffic. */
+interface Item {
+  declaration: DeclarationEvent;
+  bookings: BookingEvent[];
+}
+const keyOf = (d: { declarationId: string; amendment: number }) => `${d.declarationId}:${d.amendment}`;
+
+/** Deterministic Khorgos traffic (the simulator's generator, fixed seed) from today's local midnight. */
+function generateTraffic(count: number): Item[] {
+  const utcOffset = 300 * 60_000;
+  const startDay = Math.floor((Date.now() + utcOffset) / 86_400_000) * 86_400_000 - utcOffset;
+  const simulator = createSimulator({
+    seed: 'bench-e2e',
+    port: 'KHORGOS',
+    hsSubheadings: new Map(
+      loadHsNomenclature()
+        .filter((e) => e.level === 6)
+        .map((e) => [e.code, e.description]),
+    ),
+    profile: trafficProfiles.record,
+    startDay,
+  });
+  const items: Item[] = [];
+  let bookings: BookingEvent[] = [];
+  for (const e of simulatedEvents(simulator)) {
+    if (e.kind === 'BOOKING') bookings.push(e);
+    else {
+      items.push({ declaration: e, bookings });
+      bookings = [];
+      if (items.length === count) break;
+    }
+  }
+  return items;
+}
+
+interface Child {
+  name: string;
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<void>;
+}
+
+function spawnNode(name: string, file: string, env: Record<string, string>): Child {
+  const child = spawn(join(repoRoot, 'node_modules', '.bin', 'node'), [join(repoRoot, file)], {
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      HOME: process.env['HOME'] ?? '',
+      LOG_LEVEL: 'warn',
+      HTTP_PORT: '0',
+      KAFKAJS_NO_PARTITIONER_WARNING: '1',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const keep = (d: Buffer) => (output = (output + d.toString()).slice(-20_000));
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  void exited.then(() => {
+    if (!stopping) say(`!! ${name} exited early (${child.exitCode ?? child.signalCode}):\n${output}`);
+  });
+  return { name, child, output: () => output, exited };
+}
+let stopping = false;
+
+/** Peak resident set (VmHWM) of a running process, in MB. */
+function peakRssMb(pid: number | undefined): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+)\s+kB/.exec(status)?.[1] ?? NaN);
+  return Math.round(kb / 1024);
+}
+
+async function stopAll(children: Child[]): Promise<void> {
+  stopping = true;
+  for (const c of children)
+    if (c.child.exitCode === null && c.child.signalCode === null) c.child.kill('SIGTERM');
+  const deadline = sleep(15_000).then(() => 'timeout' as const);
+  for (const c of children)
+    if ((await Promise.race([c.exited, deadline])) === 'timeout') {
+      say(`${c.name} did not stop in 15 s; killing it`);
+      c.child.kill('SIGKILL');
+      await c.exited;
+    }
+  stopping = false;
+}
+
+/** What a read_committed consumer saw of each declaration: when it was dispatched and finished. */
+interface Observed {
+  /** Receive time and output record timestamp of the first dispatch (pass-through: the output record). */
+  dispatched: Map<string, { at: number; recordAt: number }>;
+  /** Receive time of the final outcome (pass-through: same as dispatched). */
+  finished: Map<string, number>;
+  interimHolds: number;
+  firstAt: number;
+  /** What was seen of each declaration, to show why one never finished. */
+  trace: Map<string, string[]>;
+}
+
+async function observe(
+  p: TestPlatform,
+  label: string,
+  topics: string[],
+  onRecord: (topic: string, value: unknown, recordAt: number, receivedAt: number, seen: Observed) => void,
+): Promise<{ seen: Observed; consumer: Consumer }> {
+  const seen: Observed = {
+    dispatched: new Map(),
+    finished: new Map(),
+    interimHolds: 0,
+    firstAt: Infinity,
+    trace: new Map(),
+  };
+  const consumer = p.kafka.consumer({ groupId: `${p.prefix}observer-${label}`, readUncommitted: false });
+  await consumer.connect();
+  for (const topic of topics) await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({
+    partitionsConsumedConcurrently: 6,
+    eachBatch: async ({ batch }) => {
+      const receivedAt = Date.now();
+      if (batch.messages.length > 0) seen.firstAt = Math.min(seen.firstAt, receivedAt);
+      for (const m of batch.messages)
+        onRecord(
+          batch.topic,
+          await p.serde.decode(batch.topic, m.value),
+          Number(m.timestamp),
+          receivedAt,
+          seen,
+        );
+    },
+  });
+  return { seen, consumer };
+}
+
+async function waitUntil(done: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) return false;
+    await sleep(20);
+  }
+  return true;
+}
+
+async function publishAll(p: TestPlatform, items: Item[], inputTopic: string, withBookings: boolean) {
+  const producer = p.kafka.producer();
+  await producer.connect();
+  for (let i = 0; i < items.length; i += 2_000) {
+    const chunk = items.slice(i, i + 2_000);
+    const bookings = withBookings ? chunk.flatMap((it) => it.bookings) : [];
+    await producer.sendBatch({
+      topicMessages: [
+        {
+          topic: inputTopic,
+          messages: chunk.map(({ declaration: { declaration: d } }) => ({
+            key: d.declarationId,
+            value: p.serde.encode(inputTopic, d),
+          })),
+        },
+        ...(bookings.length > 0
+          ? [
+              {
+                topic: p.topics.bookings,
+                messages: bookings.map(({ booking: b }) => ({
+                  key: b.bookingId,
+                  value: p.serde.encode(p.topics.bookings, b),
+                })),
+              },
+            ]
+          : []),
+      ],
+    });
+  }
+  await producer.disconnect();
+}
+
+/** Publishes the declarations at `rate` per second (open loop); returns each one's send time. */
+async function publishAtRate(
+  p: TestPlatform,
+  items: Item[],
+  inputTopic: string,
+  withBookings: boolean,
+  rate: number,
+): Promise<Map<string, number>> {
+  const sentAt = new Map<string, number>();
+  const producer = p.kafka.producer();
+  await producer.connect();
+  const sends: Promise<unknown>[] = [];
+  const started = performance.now();
+  let next = 0;
+  while (next < items.length) {
+    const due = Math.min(items.length, Math.floor(((performance.now() - started) / 1000) * rate) + 1);
+    if (due <= next) {
+      await sleep(1);
+      continue;
+    }
+    const chunk = items.slice(next, due);
+    next = due;
+    const now = Date.now();
+    for (const it of chunk) sentAt.set(keyOf(it.declaration.declaration), now);
+    const bookings = withBookings ? chunk.flatMap((it) => it.bookings) : [];
+    sends.push(
+      producer.sendBatch({
+        topicMessages: [
+          ...(bookings.length > 0
+            ? [
+                {
+                  topic: p.topics.bookings,
+                  messages: bookings.map(({ booking: b }) => ({
+                    key: b.bookingId,
+                    value: p.serde.encode(p.topics.bookings, b),
+                    timestamp: String(now),
+                  })),
+                },
+              ]
+            : []),
+          {
+            topic: inputTopic,
+            messages: chunk.map(({ declaration: { declaration: d } }) => ({
+              key: d.declarationId,
+              value: p.serde.encode(inputTopic, d),
+              timestamp: String(now),
+            })),
+          },
+        ],
+      }),
+    );
+  }
+  await Promise.all(sends);
+  await producer.disconnect();
+  return sentAt;
+}
+
+function percentiles(values: number[]): { p50: number; p95: number; p99: number; max: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.max(0, Math.ceil(q * sorted.length) - 1)] ?? NaN;
+  return { p50: at(0.5), p95: at(0.95), p99: at(0.99), max: sorted[sorted.length - 1] ?? NaN };
+}
+
+interface PipelineResult {
+  /** Declarations per second to the last final outcome. */
+  perSec: number;
+  /** Declarations per second to the last dispatch (assignment or release; pass-through: output). */
+  dispatchedPerSec: number;
+  completed: number;
+  latency: ReturnType<typeof percentiles>;
+  recordLatency: ReturnType<typeof percentiles>;
+  latencyMissing: number;
+  interimHolds: number;
+  peakRssMb: Record<string, number>;
+}
+
+/**
+ * Runs one pipeline through both phases: pre-published throughput, then the fixed offered rate.
+ * `start` spawns its processes; `outputs` and `onRecord` say what counts as dispatched and finished.
+ */
+async function runPipeline(
+  p: TestPlatform,
+  label: string,
+  spec: {
+    inputTopic: string;
+    withBookings: boolean;
+    outputs: string[];
+    onRecord: (topic: string, value: unknown, recordAt: number, receivedAt: number, seen: Observed) => void;
+    start: () => Child[];
+  },
+  throughputItems: Item[],
+  latencyItems: Item[],
+): Promise<PipelineResult> {
+  say(`\n[${label}] publishing ${throughputItems.length} declarations to ${spec.inputTopic} ...`);
+  await publishAll(p, throughputItems, spec.inputTopic, spec.withBookings);
+  const { seen, consumer } = await observe(p, label, spec.outputs, spec.onRecord);
+  const children = spec.start();
+  try {
+    const keys = throughputItems.map((it) => keyOf(it.declaration.declaration));
+    const finishedAll = () => keys.every((k) => seen.finished.has(k));
+    say(`[${label}] pipeline started; waiting for ${keys.length} declarations to finish ...`);
+    let lastReport = Date.now();
+    let lastProgress = { at: Date.now(), finished: 0 };
+    await waitUntil(() => {
+      if (seen.finished.size > lastProgress.finished)
+        lastProgress = { at: Date.now(), finished: seen.finished.size };
+      if (Date.now() - lastReport > 10_000) {
+        lastReport = Date.now();
+        say(`  ... ${seen.dispatched.size} dispatched, ${seen.finished.size} finished`);
+      }
+      // Done, or no declaration finished for 30 s: the rest are stuck, not slow.
+      return (seen.finished.size >= keys.length && finishedAll()) || Date.now() - lastProgress.at > 30_000;
+    }, 900_000);
+    const unfinished = keys.filter((k) => !seen.finished.has(k));
+    const completed = keys.length - unfinished.length;
+    if (unfinished.length > 0) {
+      say(
+        `[${label}] NOT COMPLETE: ${completed} of ${keys.length} finished; nothing more for 30 s. Some of the rest:`,
+      );
+      for (const k of unfinished.slice(0, 10))
+        say(`  ${k}: ${(seen.trace.get(k) ?? ['nothing seen']).join(' → ')}`);
+    }
+    const lastFinished = keys.reduce((m, k) => Math.max(m, seen.finished.get(k) ?? 0), 0);
+    const lastDispatched = keys.reduce((m, k) => Math.max(m, seen.dispatched.get(k)?.at ?? 0), 0);
+    const perSec = completed / ((lastFinished - seen.firstAt) / 1000);
+    const dispatchedPerSec =
+      keys.filter((k) => seen.dispatched.has(k)).length / ((lastDispatched - seen.firstAt) / 1000);
+    say(
+      `[${label}] throughput: ${Math.round(perSec)}/s finished, ${Math.round(dispatchedPerSec)}/s dispatched ` +
+        `(${((lastFinished - seen.firstAt) / 1000).toFixed(1)} s from first output to last)`,
+    );
+
+    await sleep(2_000); // let any tail (lane results, sweeps) settle before the latency phase
+    say(`[${label}] offering ${offeredRate} declarations/s for ${offeredSeconds} s ...`);
+    const sentAt = await publishAtRate(p, latencyItems, spec.inputTopic, spec.withBookings, offeredRate);
+    const latencyKeys = [...sentAt.keys()];
+    await waitUntil(() => latencyKeys.every((k) => seen.dispatched.has(k)), 30_000);
+    const latencies: number[] = [];
+    const recordLatencies: number[] = [];
+    for (const [k, sent] of sentAt) {
+      const d = seen.dispatched.get(k);
+      if (d === undefined) continue;
+      latencies.push(d.at - sent);
+      recordLatencies.push(d.recordAt - sent);
+    }
+    const peak: Record<string, number> = {};
+    for (const c of children) peak[c.name] = peakRssMb(c.child.pid);
+    return {
+      perSec,
+      dispatchedPerSec,
+      completed,
+      latency: percentiles(latencies),
+      recordLatency: percentiles(recordLatencies),
+      latencyMissing: latencyKeys.length - latencies.length,
+      interimHolds: seen.interimHolds,
+      peakRssMb: peak,
+    };
+  } finally {
+    await stopAll(children);
+    await consumer.disconnect();
+    for (const c of children)
+      if (c.output().trim() !== '')
+        say(`[${label}] ${c.name} logged (last lines):\n${c.output().slice(-3_000)}`);
+  }
+}
+
+const stack = await ensureStack({ ...process.env });
+Object.assign(process.env, stack.endpoints);
+let platform: TestPlatform | undefined;
+try {
+  platform = await createTestPlatform('bench-e2e', passThroughTopicSpecs);
+  const p = platform;
+  const latencyCount = Math.round(offeredRate * offeredSeconds);
+  say(`generating ${total} + ${latencyCount} declarations (simulated Khorgos traffic) ...`);
+  const traffic = generateTraffic(total + latencyCount);
+  const throughputItems = traffic.slice(0, total);
+  const latencyItems = traffic.slice(total);
+
+  // Ground truth for the simulated lanes, as the simulator stores it before publishing.
+  for (let i = 0; i < traffic.length; i += 2_000) {
+    const pipeline = p.redis.pipeline();
+    for (const { declaration: e } of traffic.slice(i, i + 2_000)) {
+      const key = `${p.prefix}truth:${keyOf(e.truth)}`;
+      pipeline.hset(key, truthToHash(e.truth)).expire(key, 3_600);
+    }
+    await pipeline.exec();
+  }
+
+  const env = { ...p.env, REDIS_KEY_PREFIX: p.prefix };
+  const [ptInput, ptMiddle, ptOutput] = [
+    passThroughTopic(p.prefix, 'pt-input'),
+    passThroughTopic(p.prefix, 'pt-middle'),
+    passThroughTopic(p.prefix, 'pt-output'),
+  ];
+  const passThrough = await runPipeline(
+    p,
+    'pass-through',
+    {
+      inputTopic: ptInput,
+      withBookings: false,
+      outputs: [ptOutput],
+      onRecord: (_topic, value, recordAt, receivedAt, seen) => {
+        const k = keyOf(value as Declaration);
+        if (!seen.dispatched.has(k)) seen.dispatched.set(k, { at: receivedAt, recordAt });
+        if (!seen.finished.has(k)) seen.finished.set(k, receivedAt);
+      },
+      // Same concurrency as the stages they stand in for (categoriser 3, dispatcher 4 partitions).
+      start: () => [
+        spawnNode('stage1', 'test/bench/passthrough-stage.ts', {
+          ...env,
+          PT_INPUT: ptInput,
+          PT_OUTPUT: ptMiddle,
+          GROUP_ID: `${p.prefix}pt-stage1`,
+          PARTITIONS_CONCURRENTLY: '3',
+        }),
+        spawnNode('stage2', 'test/bench/passthrough-stage.ts', {
+          ...env,
+          PT_INPUT: ptMiddle,
+          PT_OUTPUT: ptOutput,
+          GROUP_ID: `${p.prefix}pt-stage2`,
+          PARTITIONS_CONCURRENTLY: '4',
+        }),
+      ],
+    },
+    throughputItems,
+    latencyItems,
+  );
+
+  const clearway = await runPipeline(
+    p,
+    'clearway',
+    {
+      inputTopic: p.topics.declarations,
+      withBookings: true,
+      outputs: [p.topics.laneAssignments, p.topics.clearanceOutcomes, p.topics.inspectionResults],
+      onRecord: (topic, value, recordAt, receivedAt, seen) => {
+        if (topic === p.topics.inspectionResults) {
+          const r = value as InspectionResult;
+          const k = keyOf(r);
+          seen.trace.set(k, [...(seen.trace.get(k) ?? []), `result ${r.outcome} from ${r.laneId}`]);
+          return;
+        }
+        if (topic === p.topics.laneAssignments) {
+          const a = value as LaneAssignment;
+          const k = keyOf(a);
+          seen.trace.set(k, [...(seen.trace.get(k) ?? []), `${a.kind} ${a.laneId} (${a.inspectionLevel})`]);
+          if (a.kind === 'ASSIGNED' && !seen.dispatched.has(k))
+            seen.dispatched.set(k, { at: receivedAt, recordAt });
+          return;
+        }
+        const o = value as ClearanceOutcome;
+        const k = keyOf(o);
+        seen.trace.set(k, [...(seen.trace.get(k) ?? []), `${o.decision}${o.final ? '' : ' (interim)'}`]);
+        if (o.decision === 'RELEASED' && !seen.dispatched.has(k))
+          seen.dispatched.set(k, { at: receivedAt, recordAt });
+        if (!o.final) seen.interimHolds++;
+        else if (!seen.finished.has(k)) seen.finished.set(k, receivedAt);
+      },
+      start: () => [
+        spawnNode('categoriser', 'services/categoriser/src/main.ts', env),
+        spawnNode('dispatcher', 'services/dispatcher/src/main.ts', {
+          ...env,
+          GROUP_ID: `${p.prefix}clearway-dispatcher`,
+          STATE_TTL_SECONDS: '3600',
+        }),
+        spawnNode('lanes', 'services/simulator/src/lanes-main.ts', {
+          ...env,
+          SIM_PORT: 'KHORGOS',
+          SIM_COMPRESSION: String(laneCompression),
+        }),
+      ],
+    },
+    throughputItems,
+    latencyItems,
+  );
+
+  // Trader history, dispatcher state and ground truth under this run's prefix.
+  let cursor = '0';
+  do {
+    const [nextCursor, keys] = await p.redis.scan(cursor, 'MATCH', `${p.prefix}*`, 'COUNT', 1_000);
+    if (keys.length > 0) await p.redis.unlink(...keys);
+    cursor = nextCursor;
+  } while (cursor !== '0');
+
+  const throughputPerSec = Math.round(clearway.perSec);
+  const passThroughPerSec = Math.round(passThrough.perSec);
+  const round = (l: { p50: number; p95: number; p99: number }) => ({
+    p50: Math.round(l.p50),
+    p95: Math.round(l.p95),
+    p99: Math.round(l.p99),
+  });
+  const throughputMet = throughputPerSec >= 5_000;
+  const latencyMet = clearway.latency.p99 < 250 && clearway.latencyMissing === 0;
+  const row = (name: string, a: string, b: string) =>
+    `  ${name.padEnd(44)}${a.padStart(14)}${b.padStart(16)}`;
+  const ms = (v: number) => `${Math.round(v)} ms`;
+  const rate = (v: number) => `${Math.round(v)}/s`;
+  const lines = [
+    '',
+    `End to end: ${total} declarations, then ${latencyCount} at ${offeredRate}/s; ${cpus().length} cores, Node ${process.version}`,
+    row('', 'clearway', 'pass-through'),
+    row('throughput to final outcome', rate(clearway.perSec), rate(passThrough.perSec)),
+    row(
+      'throughput to assignment / release',
+      rate(clearway.dispatchedPerSec),
+      rate(passThrough.dispatchedPerSec),
+    ),
+    row('declarations finished', String(clearway.completed), String(passThrough.completed)),
+    row(`latency p50 at ${offeredRate}/s (received)`, ms(clearway.latency.p50), ms(passThrough.latency.p50)),
+    row('latency p95', ms(clearway.latency.p95), ms(passThrough.latency.p95)),
+    row('latency p99', ms(clearway.latency.p99), ms(passThrough.latency.p99)),
+    row('latency max', ms(clearway.latency.max), ms(passThrough.latency.max)),
+    row(
+      'latency p99 (output record timestamp)',
+      ms(clearway.recordLatency.p99),
+      ms(passThrough.recordLatency.p99),
+    ),
+    row(
+      'not dispatched within 30 s of the last send',
+      String(clearway.latencyMissing),
+      String(passThrough.latencyMissing),
+    ),
+    row('interim HELD outcomes (no capable lane open)', String(clearway.interimHolds), '-'),
+    `  peak RSS: ${Object.entries(clearway.peakRssMb)
+      .map(([n, mb]) => `${n} ${mb} MB`)
+      .join(', ')}; pass-through ${Object.entries(passThrough.peakRssMb)
+      .map(([n, mb]) => `${n} ${mb} MB`)
+      .join(', ')}`,
+    `  ratio clearway / pass-through (final outcome): ${(clearway.perSec / passThrough.perSec).toFixed(3)}; ` +
+      `(assignment / release): ${(clearway.dispatchedPerSec / passThrough.dispatchedPerSec).toFixed(3)}`,
+    `  target ≥ 5,000 declarations/s end to end: ${throughputMet ? 'met' : 'NOT MET'} (${throughputPerSec}/s)`,
+    `  target p99 < 250 ms at ${offeredRate}/s: ${latencyMet ? 'met' : 'NOT MET'} (${Math.round(clearway.latency.p99)} ms)`,
+    '',
+  ];
+  say(lines.join('\n'));
+  process.stdout.write(
+    `${JSON.stringify({
+      bench: 'e2e',
+      declarations: total,
+      throughputPerSec,
+      passThroughPerSec,
+      ratio: Number((clearway.perSec / passThrough.perSec).toFixed(3)),
+      dispatchedPerSec: Math.round(clearway.dispatchedPerSec),
+      passThroughDispatchedPerSec: Math.round(passThrough.dispatchedPerSec),
+      finished: clearway.completed,
+      offeredRate,
+      offeredSeconds,
+      latencyMs: round(clearway.latency),
+      passThroughLatencyMs: round(passThrough.latency),
+      latencyNotDispatched: clearway.latencyMissing,
+      peakRssMb: {
+        categoriser: clearway.peakRssMb['categoriser'],
+        dispatcher: clearway.peakRssMb['dispatcher'],
+        lanes: clearway.peakRssMb['lanes'],
+      },
+      passThroughPeakRssMb: passThrough.peakRssMb,
+      targets: { throughputPerSec: 5_000, p99Ms: 250, throughputMet, latencyMet },
+      laneCompression,
+      node: process.version,
+      cores: cpus().length,
+    })}\n`,
+  );
+} finally {
+  await platform?.close();
+  await stack.stop();
+}
+process.exit(0);
