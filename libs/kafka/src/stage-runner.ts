@@ -178,7 +178,9 @@ export function createStage<T>(
       transactionTimeout: 60_000,
       // An outage is waited out with backoff rather than failing the batch; kafkajs also warns that
       // bounded retries weaken idempotence.
-      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 200, maxRetryTime: 10_000 },
+      // CONCURRENT_TRANSACTIONS (the previous commit's markers still being written) clears in a few
+      // ms, so the first retries come quickly; a real outage still backs off to 10 s.
+      retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 20, maxRetryTime: 10_000 },
       createPartitioner: Partitioners.DefaultPartitioner,
     });
     await producer.connect(); // InitProducerId: fences any previous owner of this partition.
