@@ -95,7 +95,9 @@ start_registry() {
   bash "$here/registry/build.sh" "$CACHE_DIR/registry"
   log "starting schema registry on 127.0.0.1:$REGISTRY_PORT"
   : >"$dir/registry.log"
-  nohup bash "$here/registry/start.sh" "$REGISTRY_PORT" "$dir" "$CACHE_DIR/registry" >>"$dir/registry.log" 2>&1 &
+  # Schemas persist with the Kafka data: records on disk name schema ids that must still resolve.
+  REGISTRY_STORAGE="${REGISTRY_STORAGE:-file}" \
+    nohup bash "$here/registry/start.sh" "$REGISTRY_PORT" "$dir" "$CACHE_DIR/registry" >>"$dir/registry.log" 2>&1 &
   echo $! >"$pidfile"
   wait_for "schema registry" 180 "$pidfile" "$dir/registry.log" \
     curl -fsS "http://127.0.0.1:$REGISTRY_PORT/apis/ccompat/v7/subjects"
