@@ -2,10 +2,10 @@
 // same input in the same run; then simulated lanes answer every assignment and the run checks that
 // every declaration has exactly one final outcome and every lane is back at zero.
 //
-//   set -a && . .local/stack/stack.env && set +a && node services/dispatcher/bench/dispatch.bench.ts
-//   (BENCH_DECLARATIONS=100000 by default)
+//   npm run bench:dispatcher   (BENCH_DECLARATIONS=100000 by default; finds or starts the stack)
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { ensureStack } from '@clearway/infra';
 import { createStage, type Stage } from '@clearway/kafka';
 import { createMetricsRegistry } from '@clearway/observability';
 import { createTestPlatform, type TestPlatform } from '@clearway/test';
@@ -68,6 +68,9 @@ function assessments(n: number): RiskAssessment[] {
     }),
   );
 }
+
+const stack = await ensureStack({ ...process.env });
+Object.assign(process.env, stack.endpoints);
 
 let platform: TestPlatform | undefined;
 try {
