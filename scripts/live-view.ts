@@ -127,7 +127,9 @@ export async function createLiveView(options: {
       for (const line of text.split('\n')) {
         const q = /^clearway_dispatcher_lane_queue_length\{([^}]*)\} (\S+)/.exec(line);
         const w = /^clearway_dispatcher_lane_expected_wait_seconds\{([^}]*)\} (\S+)/.exec(line);
-        const lane = /lane="([^"]+)"/.exec((q ?? w)?.[1] ?? '')?.[1];
+        const labels = (q ?? w)?.[1] ?? '';
+        if (!labels.includes(`port="${options.port}"`)) continue; // only the port being shown
+        const lane = /lane="([^"]+)"/.exec(labels)?.[1];
         if (q && lane) queued.set(lane, (queued.get(lane) ?? 0) + Number(q[2]));
         if (w && lane) waits.set(lane, Number(w[2]));
       }
