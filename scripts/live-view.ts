@@ -59,7 +59,7 @@ export async function createLiveView(options: {
         if (topic === topics.declarations) {
           counts.declarations++;
           const id = message.key?.toString();
-          if (id && !declaredAt.has(id)) declaredAt.set(id, Number(message.timestamp));
+          if (id && !declaredAt.has(id)) declaredAt.set(id, Date.now());
         } else if (topic === topics.riskAssessments) {
           const a = await serde.decode<RiskAssessment>(topic, message.value);
           counts.assessments++;
@@ -75,10 +75,11 @@ export async function createLiveView(options: {
           bump(counts.outcomes, o.decision);
           if (o.final) {
             counts.finals++;
-            // Wall time between the declaration's and the outcome's records, in port time.
+            // Wall time between seeing the declaration and its final outcome here (record timestamps may be
+            // the simulator's port clock), scaled to port time.
             const seen = declaredAt.get(o.declarationId);
             if (seen !== undefined) {
-              clearanceMinutes.push(((Number(message.timestamp) - seen) * options.compression) / 60_000);
+              clearanceMinutes.push(((Date.now() - seen) * options.compression) / 60_000);
               if (clearanceMinutes.length > 5_000) clearanceMinutes.shift();
               declaredAt.delete(o.declarationId);
             }
