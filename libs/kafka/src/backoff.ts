@@ -31,3 +31,23 @@ export async function retryWithBackoff<T>(
     }
   }
 }
+
+/**
+ * At start-up the broker, registry or Redis may still be coming up: runs `connect` until it
+ * succeeds (30 attempts, backoff capped at 10 s), logging each retry so a wait is never silent.
+ */
+export async function untilReachable(
+  logger: { warn: (fields: object, message: string) => void },
+  connect: () => Promise<void>,
+): Promise<void> {
+  await retryWithBackoff(connect, {
+    maxAttempts: 30,
+    capMs: 10_000,
+    isRetriable: () => true,
+    onRetry: (error, attempt, delayMs) =>
+      logger.warn(
+        { err: (error as Error).message, attempt, delayMs },
+        'dependencies not reachable yet, retrying',
+      ),
+  });
+}

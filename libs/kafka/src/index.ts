@@ -11,5 +11,5 @@ export {
   type Disposition,
 } from './stage-runner.ts';
 export { RetriableError, RecordRejected, type DeadLetterCode } from './errors.ts';
-export { retryWithBackoff, backoffDelay } from './backoff.ts';
+export { retryWithBackoff, backoffDelay, untilReachable } from './backoff.ts';
 export type { Kafka, Admin, Producer, Consumer } from 'kafkajs';

@@ -8,7 +8,7 @@ import {
   createSchemaRegistry,
   createStage,
   provisionTopics,
-  retryWithBackoff,
+  untilReachable,
 } from '@clearway/kafka';
 import { Counter, createLogger, createMetricsRegistry, Gauge, startOpsServer } from '@clearway/observability';
 import { createRedisClient } from '@clearway/redis';
@@ -37,24 +37,12 @@ const serde = createAvroSerde(registry, catalogue);
 const redis = createRedisClient(config, logger);
 
 // The broker, registry or Redis may still be starting: retry with backoff, saying so.
-await retryWithBackoff(
-  async () => {
-    await admin.connect();
-    await provisionTopics({ admin, serde, catalogue, logger });
-    if (redis.status === 'wait') await redis.connect();
-    await redis.ping();
-  },
-  {
-    maxAttempts: 30,
-    capMs: 10_000,
-    isRetriable: () => true,
-    onRetry: (error, attempt, delayMs) =>
-      logger.warn(
-        { err: (error as Error).message, attempt, delayMs },
-        'dependencies not reachable yet, retrying',
-      ),
-  },
-);
+await untilReachable(logger, async () => {
+  await admin.connect();
+  await provisionTopics({ admin, serde, catalogue, logger });
+  if (redis.status === 'wait') await redis.connect();
+  await redis.ping();
+});
 
 const assessments = new Counter({
   name: 'clearway_assessments_total',

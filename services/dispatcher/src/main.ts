@@ -6,7 +6,7 @@ import {
   createKafka,
   createSchemaRegistry,
   provisionTopics,
-  retryWithBackoff,
+  untilReachable,
 } from '@clearway/kafka';
 import { createLogger, createMetricsRegistry, startOpsServer } from '@clearway/observability';
 import { createRedisClient } from '@clearway/redis';
@@ -39,24 +39,12 @@ const serde = createAvroSerde(registry, catalogue);
 const redis = createRedisClient(config, logger);
 
 // The broker, registry or Redis may still be starting: retry with backoff, saying so.
-await retryWithBackoff(
-  async () => {
-    await admin.connect();
-    await provisionTopics({ admin, serde, catalogue, logger });
-    if (redis.status === 'wait') await redis.connect();
-    await redis.ping();
-  },
-  {
-    maxAttempts: 30,
-    capMs: 10_000,
-    isRetriable: () => true,
-    onRetry: (error, attempt, delayMs) =>
-      logger.warn(
-        { err: (error as Error).message, attempt, delayMs },
-        'dependencies not reachable yet, retrying',
-      ),
-  },
-);
+await untilReachable(logger, async () => {
+  await admin.connect();
+  await provisionTopics({ admin, serde, catalogue, logger });
+  if (redis.status === 'wait') await redis.connect();
+  await redis.ping();
+});
 
 const dispatcher = createDispatcher(
   { kafka, admin, serde, logger, metrics, redis },

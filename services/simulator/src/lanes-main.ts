@@ -4,7 +4,13 @@
 import { loadConfigOrExit } from '@clearway/config';
 import { createLaneClient } from '@clearway/dispatcher';
 import { loadTopicCatalogue, prefixedCatalogue, topicNames } from '@clearway/infra';
-import { createAvroSerde, createKafka, createSchemaRegistry, retryWithBackoff } from '@clearway/kafka';
+import {
+  createAvroSerde,
+  createKafka,
+  createSchemaRegistry,
+  retryWithBackoff,
+  untilReachable,
+} from '@clearway/kafka';
 import { Counter, createLogger, createMetricsRegistry, startOpsServer } from '@clearway/observability';
 import { createRedisClient } from '@clearway/redis';
 import type { LaneAssignment } from '@clearway/schemas';
@@ -115,19 +121,10 @@ function onAssignment(a: LaneAssignment): void {
   inHand.set(a.declarationId, { assignmentId: a.assignmentId, timer });
 }
 
-await retryWithBackoff(
-  async () => {
-    if (redis.status === 'wait') await redis.connect();
-    await redis.ping();
-  },
-  {
-    maxAttempts: 30,
-    capMs: 10_000,
-    isRetriable: () => true,
-    onRetry: (error, attempt, delayMs) =>
-      logger.warn({ err: (error as Error).message, attempt, delayMs }, 'redis not reachable yet, retrying'),
-  },
-);
+await untilReachable(logger, async () => {
+  if (redis.status === 'wait') await redis.connect();
+  await redis.ping();
+});
 await client.start(onAssignment);
 const ops = await startOpsServer({
   port: config.HTTP_PORT,

@@ -11,6 +11,7 @@ import {
   createSchemaRegistry,
   provisionTopics,
   retryWithBackoff,
+  untilReachable,
 } from '@clearway/kafka';
 import { Counter, createLogger, createMetricsRegistry, Gauge, startOpsServer } from '@clearway/observability';
 import { createRedisClient } from '@clearway/redis';
@@ -37,26 +38,14 @@ const redis = createRedisClient(config, logger);
 const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
 const truths = createTruthStore(redis, config.REDIS_KEY_PREFIX, config.TRUTH_TTL_S);
 
-await retryWithBackoff(
-  async () => {
-    await admin.connect();
-    await provisionTopics({ admin, serde, catalogue, logger });
-    for (const topic of [topics.declarations, topics.bookings]) await serde.registerTopic(topic);
-    await producer.connect();
-    if (redis.status === 'wait') await redis.connect();
-    await redis.ping();
-  },
-  {
-    maxAttempts: 30,
-    capMs: 10_000,
-    isRetriable: () => true,
-    onRetry: (error, attempt, delayMs) =>
-      logger.warn(
-        { err: (error as Error).message, attempt, delayMs },
-        'dependencies not reachable yet, retrying',
-      ),
-  },
-);
+await untilReachable(logger, async () => {
+  await admin.connect();
+  await provisionTopics({ admin, serde, catalogue, logger });
+  for (const topic of [topics.declarations, topics.bookings]) await serde.registerTopic(topic);
+  await producer.connect();
+  if (redis.status === 'wait') await redis.connect();
+  await redis.ping();
+});
 
 const published = new Counter({
   name: 'clearway_sim_published_total',
