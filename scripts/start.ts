@@ -63,6 +63,8 @@ const baseEnv = {
   SIM_PORT: options.port,
   SIM_PROFILE: options.profile,
   SIM_COMPRESSION: options.compression,
+  // Each demo run gets its own ids: the categoriser rightly refuses a declaration it has seen.
+  SIM_RUN_ID: Date.now().toString(36).slice(-6).toUpperCase(),
   ...(options.rate ? { SIM_RATE: options.rate } : {}),
 };
 const launch = (name: string, entry: string, httpPort: number) => {

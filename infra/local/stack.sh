@@ -119,7 +119,9 @@ start_redis() {
   mkdir -p "$dir"
   log "starting redis on 127.0.0.1:$REDIS_PORT"
   : >"$dir/redis.log"
-  nohup redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$dir" --save "" --appendonly no \
+  # Append-only file: the services' dedupe and trader history must survive a stack restart, like
+  # the Kafka data they describe.
+  nohup redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$dir" --save "" --appendonly yes \
     --protected-mode yes --daemonize no >>"$dir/redis.log" 2>&1 &
   echo $! >"$pidfile"
   wait_for redis 30 "$pidfile" "$dir/redis.log" redis_ping

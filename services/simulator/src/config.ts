@@ -31,6 +31,11 @@ export const simulatorConfig = shared.extend({
   SIM_NON_COMPLIANT_SHARE: z.coerce.number().min(0).max(0.9).default(0.08),
   /** Simulated start (ISO date-time); local midnight of today at the port otherwise. */
   SIM_START: z.iso.datetime({ offset: true }).optional(),
+  /** Part of every declaration and booking id, so two runs of the same day never reuse ids. */
+  SIM_RUN_ID: z
+    .string()
+    .regex(/^[A-Z0-9]{1,8}$/)
+    .optional(),
   /** How long the ground truth stays in Redis. */
   TRUTH_TTL_S: z.coerce
     .number()

@@ -73,6 +73,7 @@ const simulator = createSimulator({
   ),
   profile,
   startDay: simStart,
+  ...(config.SIM_RUN_ID ? { runTag: config.SIM_RUN_ID } : {}),
   nonCompliantShare: config.SIM_NON_COMPLIANT_SHARE,
 });
 const events = simulatedEvents(simulator);
@@ -114,6 +115,8 @@ const stopped = (async () => {
       async () => {
         await truths.save(truthBatch);
         await producer.sendBatch({
+          // Record timestamps stay the publish time (what auditors' time windows and lag use); the
+          // simulated port clock is in each event's own submittedAt / changedAt.
           topicMessages: [
             {
               topic: topics.declarations,
@@ -123,7 +126,6 @@ const stopped = (async () => {
                       {
                         key: e.declaration.declarationId,
                         value: serde.encode(topics.declarations, e.declaration),
-                        timestamp: String(e.at),
                       },
                     ]
                   : [],
@@ -137,7 +139,6 @@ const stopped = (async () => {
                       {
                         key: e.booking.bookingId,
                         value: serde.encode(topics.bookings, e.booking),
-                        timestamp: String(e.at),
                       },
                     ]
                   : [],

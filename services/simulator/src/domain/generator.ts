@@ -47,6 +47,8 @@ export interface SimulatorOptions {
   profile: TrafficProfile;
   /** Epoch ms of local midnight of day 0 at the port. */
   startDay: number;
+  /** Distinguishes the ids of one run from another run of the same day (e.g. successive demos). */
+  runTag?: string;
   /** Share of declarations that are non-compliant (default 0.08). */
   nonCompliantShare?: number;
   /** Share of trucks that book a slot (default 0.7). */
@@ -223,6 +225,7 @@ export function createSimulator(input: SimulatorOptions): Simulator {
     noShowShare: 0.06,
     lateShare: 0.15,
     amendmentShare: 0.03,
+    runTag: '',
     ...input,
   };
   const port = ports[options.port];
@@ -667,7 +670,7 @@ export function createSimulator(input: SimulatorOptions): Simulator {
     const random = root.fork(`day-${dayIndex}`);
     const dayStart = options.startDay + dayIndex * 24 * HOUR;
     const year = new Date(dayStart).getUTCFullYear();
-    const tag = dateTag(dayStart);
+    const tag = options.runTag ? `${dateTag(dayStart)}-${options.runTag}` : dateTag(dayStart);
     const arrivals: number[] = [];
     hourlyTrucks(options.profile).forEach((count, hour) => {
       for (let i = 0; i < count; i++)
