@@ -13,13 +13,12 @@
 // consumer received the first ASSIGNED LaneAssignment or RELEASED outcome for it (so it includes the
 // services' transaction commits and the fetch, as a downstream consumer sees it). The same figure from
 // the output record's own timestamp (set by the service's producer before its commit) is shown too.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadHsNomenclature } from '@clearway/hs';
-import { ensureStack, repoRoot } from '@clearway/infra';
+import { ensureStack } from '@clearway/infra';
 import type { Consumer } from '@clearway/kafka';
 import type { ClearanceOutcome, Declaration, InspectionResult, LaneAssignment } from '@clearway/schemas';
 import {
@@ -29,7 +28,7 @@ import {
   truthToHash,
   type SimEvent,
 } from '@clearway/simulator';
-import { createTestPlatform, type TestPlatform } from '@clearway/test';
+import { createTestPlatform, startNodeProcess, type TestPlatform } from '@clearway/test';
 import { passThroughTopic, passThroughTopicSpecs } from './passthrough-topics.ts';
 
 const arg = (name: string, fallback: number) =>
@@ -82,30 +81,15 @@ interface Child {
   name: string;
   child: ChildProcess;
   output: () => string;
-  exited: Promise<void>;
+  exited: Promise<unknown>;
 }
 
 function spawnNode(name: string, file: string, env: Record<string, string>): Child {
-  const child = spawn(join(repoRoot, 'node_modules', '.bin', 'node'), [join(repoRoot, file)], {
-    env: {
-      PATH: process.env['PATH'] ?? '',
-      HOME: process.env['HOME'] ?? '',
-      LOG_LEVEL: 'warn',
-      HTTP_PORT: '0',
-      KAFKAJS_NO_PARTITIONER_WARNING: '1',
-      ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const started = startNodeProcess(file, env);
+  void started.exited.then(({ code, signal }) => {
+    if (!stopping) say(`!! ${name} exited early (${code ?? signal}):\n${started.output()}`);
   });
-  let output = '';
-  const keep = (d: Buffer) => (output = (output + d.toString()).slice(-20_000));
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  void exited.then(() => {
-    if (!stopping) say(`!! ${name} exited early (${child.exitCode ?? child.signalCode}):\n${output}`);
-  });
-  return { name, child, output: () => output, exited };
+  return { name, child: started.child, output: () => started.output(), exited: started.exited };
 }
 let stopping = false;
 

@@ -1,9 +1,15 @@
 // The dispatcher as a real process, killed with SIGKILL mid-stream and started again: every
 // declaration still ends with exactly one final outcome and every lane is empty at the end.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { createTestPlatform, eventually, readTopic, type TestPlatform } from '@clearway/test';
+import {
+  createTestPlatform,
+  eventually,
+  readTopic,
+  startService,
+  type ServiceProcess,
+  type TestPlatform,
+} from '@clearway/test';
 import type { ClearanceOutcome } from '@clearway/schemas';
 import { createDispatchStore } from './adapters/dispatch-store.ts';
 import { loadPortsConfig } from './adapters/ports-file.ts';
@@ -11,44 +17,29 @@ import { createLaneClient, type LaneClient } from './lane-client/lane-client.ts'
 import { sampleAssessment } from './test-fixtures.ts';
 
 const serviceRoot = join(import.meta.dirname, '..');
-const repoRoot = join(serviceRoot, '..', '..');
 
 describe('dispatcher killed with SIGKILL mid-stream', () => {
   let platform: TestPlatform;
   let lanes: LaneClient;
   const keyPrefix = `it-kill-${randomUUID().slice(0, 8)}:`;
-  const children: ChildProcess[] = [];
+  const children: ServiceProcess[] = [];
 
   const startDispatcher = () => {
-    const child = spawn(
-      join(repoRoot, 'node_modules', '.bin', 'node'),
-      [join(serviceRoot, 'src', 'main.ts')],
-      {
-        env: {
-          PATH: process.env['PATH'] ?? '',
-          ...platform.env,
-          GROUP_ID: `${platform.prefix}dispatcher`,
-          REDIS_KEY_PREFIX: keyPrefix,
-          HTTP_PORT: '0',
-          LOG_LEVEL: 'warn',
-          SWEEP_INTERVAL_MS: '60000',
-        },
-        stdio: ['ignore', 'ignore', 'inherit'],
-      },
-    );
-    children.push(child);
-    return child;
+    const dispatcher = startService('dispatcher', {
+      ...platform.env,
+      GROUP_ID: `${platform.prefix}dispatcher`,
+      REDIS_KEY_PREFIX: keyPrefix,
+      SWEEP_INTERVAL_MS: '60000',
+    });
+    children.push(dispatcher);
+    return dispatcher;
   };
-  const exited = (child: ChildProcess) =>
-    new Promise<void>((resolve) =>
-      child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve()),
-    );
 
   beforeAll(async () => {
     platform = await createTestPlatform('dispatcher-kill');
   });
   afterAll(async () => {
-    for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
+    await Promise.all(children.map((c) => c.kill('SIGKILL')));
     await lanes?.stop();
     await platform.close();
   });
@@ -98,8 +89,7 @@ describe('dispatcher killed with SIGKILL mid-stream', () => {
       (seq) => seq >= 300,
       120_000,
     );
-    first.kill('SIGKILL');
-    await exited(first);
+    await first.kill('SIGKILL');
     const progressAtKill = Number((await redis.get(`${keyPrefix}dsp:seq`)) ?? 0);
 
     const second = startDispatcher();
@@ -125,7 +115,6 @@ describe('dispatcher killed with SIGKILL mid-stream', () => {
       );
     await eventually(total, (x) => x === 0);
     expect(await total()).toBe(0);
-    second.kill('SIGTERM');
-    await exited(second);
+    await second.kill('SIGTERM');
   }, 420_000);
 });
