@@ -29,6 +29,26 @@ describe('Avro serde through the schema registry', () => {
     expect(record?.raw?.readInt32BE(1)).toBe(id);
   });
 
+  it('encodes records larger than its scratch buffer, and each result owns its bytes', async () => {
+    const { serde, topics } = platform;
+    await serde.registerTopic(topics.declarations);
+    const base = sampleDeclaration();
+    const big: Declaration = {
+      ...base,
+      goods: Array.from({ length: 1500 }, (_, i) => ({ ...base.goods[0]!, lineNo: i + 1 })),
+    };
+    const small = serde.encode(topics.declarations, base);
+    const large = serde.encode(topics.declarations, big);
+    const after = serde.encode(topics.declarations, { ...base, declarationId: 'OTHER-1' });
+    expect(large.length).toBeGreaterThan(64 * 1024);
+    // Later encodes reuse the scratch space; earlier results must be unaffected.
+    await expect(serde.decode(topics.declarations, small)).resolves.toEqual(base);
+    await expect(serde.decode(topics.declarations, large)).resolves.toEqual(big);
+    await expect(serde.decode<Declaration>(topics.declarations, after)).resolves.toMatchObject({
+      declarationId: 'OTHER-1',
+    });
+  });
+
   it('rejects bytes that are not in the wire format, and unknown schema ids', async () => {
     const { serde, topics } = platform;
     await expect(

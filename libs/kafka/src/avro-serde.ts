@@ -33,6 +33,7 @@ export function createAvroSerde(
   const writerIds = new Map<string, { id: number; header: Buffer; type: AvroType }>();
   const resolvers = new Map<string, avro.Resolver | null>(); // `${topic}#${id}`
   const pendingRegistrations = new Map<string, Promise<number>>();
+  let scratch = Buffer.allocUnsafe(64 * 1024);
 
   const eventOf = (topic: string): EventName => {
     const spec = topics.get(topic);
@@ -99,8 +100,18 @@ export function createAvroSerde(
     encode(topic, value) {
       const writer = writerIds.get(topic);
       if (!writer) throw new Error(`schema for ${topic} not registered; call registerTopic first`);
-      // toBuffer throws on a value that does not match the schema: that is a bug, not a dead letter.
-      return Buffer.concat([writer.header, writer.type.toBuffer(value)]);
+      // Header and body go into a reused scratch buffer and leave in one pooled copy: toBuffer plus
+      // concat allocated twice (once zero-filled) per record. The encoder throws on a value that
+      // does not match the schema: that is a bug, not a dead letter.
+      let end = writer.type.encode(value, scratch, HEADER_LENGTH);
+      while (end < 0) {
+        scratch = Buffer.allocUnsafe(Math.max(scratch.length * 2, scratch.length - end));
+        end = writer.type.encode(value, scratch, HEADER_LENGTH);
+      }
+      writer.header.copy(scratch, 0);
+      const out = Buffer.allocUnsafe(end);
+      scratch.copy(out, 0, 0, end);
+      return out;
     },
     tryDecodeCached<T>(topic: string, buffer: Buffer): T | undefined {
       const id = parseHeader(buffer);

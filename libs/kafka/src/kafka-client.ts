@@ -1,3 +1,5 @@
+// First: patches kafkajs's encoder before kafkajs loads (see the module).
+import './kafkajs-encoder-patch.ts';
 import { readFileSync } from 'node:fs';
 import { Kafka, logLevel, type KafkaConfig, type LogEntry, type SASLOptions } from 'kafkajs';
 import { ConfigError, checkKafkaSasl, type KafkaSettings } from '@clearway/config';
