@@ -319,6 +319,18 @@ export function createStage<T>(
 
     const lastOffset = messages[messages.length - 1]!.offset;
     const nextOffset = BigInt(lastOffset) + 1n;
+    if (producedHere === 0) {
+      // Nothing to publish (e.g. the dispatcher storing declaration facts or bookings): the offsets
+      // alone are committed through the group, one request instead of a transaction's four and its
+      // markers. Nothing is lost to atomicity: there is no output to pair them with, and the state a
+      // handler writes is idempotent per input record, so a redelivery after a crash rewrites the
+      // same. A member whose generation is stale has its commit refused, as a fenced producer would.
+      await payload.commitOffsetsIfNecessary({
+        topics: [{ topic, partitions: [{ partition, offset: nextOffset.toString() }] }],
+      });
+      finishBatch(state, payload, messages, lastOffset, nextOffset, 0, byTopic, accepted, started);
+      return;
+    }
     const transaction = await state.producer.transaction();
     try {
       for (const chunk of chunkBySize(byTopic, MAX_REQUEST_BYTES))
@@ -333,8 +345,23 @@ export function createStage<T>(
       await dropPartition(tp); // fenced or broken: the next attempt re-claims and re-reads offsets
       throw error;
     }
+    finishBatch(state, payload, messages, lastOffset, nextOffset, producedHere, byTopic, accepted, started);
+    await heartbeat();
+  };
+
+  const finishBatch = (
+    state: PartitionState,
+    payload: EachBatchPayload,
+    messages: unknown[],
+    lastOffset: string,
+    nextOffset: bigint,
+    producedHere: number,
+    byTopic: Map<string, Message[]>,
+    accepted: InboundRecord<T>[],
+    started: number,
+  ) => {
     state.nextOffset = nextOffset;
-    resolveOffset(lastOffset);
+    payload.resolveOffset(lastOffset);
     totals.consumed += messages.length;
     totals.produced += producedHere;
     totals.committedBatches++;
@@ -342,7 +369,6 @@ export function createStage<T>(
     for (const [t, msgs] of byTopic) producedCounter.inc({ ...labels, topic: t }, msgs.length);
     batchSeconds.observe(labels, (performance.now() - started) / 1000);
     definition.afterCommit?.(accepted);
-    await heartbeat();
   };
 
   return {

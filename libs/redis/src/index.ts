@@ -1,1 +1,2 @@
 export { createRedisClient, type Redis } from './redis-client.ts';
+export { luaScript, type LuaScript } from './lua-script.ts';

@@ -2,7 +2,7 @@
 // declaration facts and bookings a batch needs, and read-only views for metrics and tests.
 // Redis failures become RetriableErrors, so the stage retries the batch with backoff.
 import { RetriableError } from '@clearway/kafka';
-import type { Redis } from '@clearway/redis';
+import { luaScript, type Redis } from '@clearway/redis';
 import type { SlotWindow } from '@clearway/schemas';
 import type { CompleteDecision, DispatchDecision, LaneDecision } from '../domain/decisions.ts';
 import {
@@ -66,12 +66,13 @@ const retriable = async <T>(what: string, task: () => Promise<T>): Promise<T> =>
 export function createDispatchStore(redis: Redis, options: { keyPrefix: string; ttlSeconds: number }) {
   const { keyPrefix, ttlSeconds } = options;
   const P = `${keyPrefix}dsp:`;
-  redis.defineCommand('cwDispatch', { numberOfKeys: 0, lua: dispatchScript });
-  redis.defineCommand('cwComplete', { numberOfKeys: 0, lua: completeScript });
-  redis.defineCommand('cwLaneStatus', { numberOfKeys: 0, lua: laneStatusScript });
-  redis.defineCommand('cwBooking', { numberOfKeys: 0, lua: bookingScript });
-  redis.defineCommand('cwNoShows', { numberOfKeys: 0, lua: noShowScript });
-  const scripts = redis as unknown as Scripted;
+  const scripts: Scripted = {
+    cwDispatch: luaScript(redis, dispatchScript) as Script,
+    cwComplete: luaScript(redis, completeScript) as Script,
+    cwLaneStatus: luaScript(redis, laneStatusScript) as Script,
+    cwBooking: luaScript(redis, bookingScript) as Script,
+    cwNoShows: luaScript(redis, noShowScript) as Scripted['cwNoShows'],
+  };
 
   return {
     keyPrefix,

@@ -1,0 +1,34 @@
+import { createHash } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { luaScript } from './lua-script.ts';
+
+describe('luaScript against a real Redis', () => {
+  let redis: Redis;
+  beforeAll(() => {
+    redis = new Redis(process.env['REDIS_URL']!, { enableAutoPipelining: true });
+  });
+  afterAll(async () => {
+    await redis.quit();
+  });
+
+  it('runs by SHA once loaded, and reloads itself after Redis lost its script cache', async () => {
+    const lua = `return ARGV[1] .. ':' .. ARGV[2] .. ':${Date.now()}'`; // unique per run
+    const sha = createHash('sha1').update(lua).digest('hex');
+    const run = luaScript(redis, lua);
+    const first = await run('a', 1);
+    expect(String(first)).toMatch(/^a:1:\d+$/);
+    expect(await redis.script('EXISTS', sha)).toEqual([1]);
+
+    // Concurrent calls (auto-pipelined) go out as EVALSHA: the calls counter of evalsha grows.
+    const evalshaCalls = async () =>
+      Number(/cmdstat_evalsha:calls=(\d+)/.exec(await redis.info('commandstats'))?.[1] ?? 0);
+    const before = await evalshaCalls();
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => run('b', i)));
+    expect(results.map((r) => String(r).split(':')[1])).toEqual(Array.from({ length: 20 }, (_, i) => `${i}`));
+    expect((await evalshaCalls()) - before).toBeGreaterThanOrEqual(20);
+
+    await redis.script('FLUSH');
+    expect(String(await run('c', 2))).toMatch(/^c:2:/);
+    expect(await redis.script('EXISTS', sha)).toEqual([1]);
+  });
+});
