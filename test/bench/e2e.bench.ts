@@ -477,14 +477,6 @@ try {
     latencyItems,
   );
 
-  // Trader history, dispatcher state and ground truth under this run's prefix.
-  let cursor = '0';
-  do {
-    const [nextCursor, keys] = await p.redis.scan(cursor, 'MATCH', `${p.prefix}*`, 'COUNT', 1_000);
-    if (keys.length > 0) await p.redis.unlink(...keys);
-    cursor = nextCursor;
-  } while (cursor !== '0');
-
   const throughputPerSec = Math.round(clearway.perSec);
   const passThroughPerSec = Math.round(passThrough.perSec);
   const round = (l: { p50: number; p95: number; p99: number }) => ({

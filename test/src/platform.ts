@@ -85,6 +85,15 @@ export async function createTestPlatform(
     async close() {
       await admin.deleteTopics({ topics: catalogue.map((t) => t.name) }).catch(() => undefined);
       await admin.disconnect();
+      // Services under test keep their state under the same prefix. Left behind, a developer's
+      // Redis grew by ~6,000 keys per benchmark run, and its append-only-file rewrites of the
+      // growing data ran during later benchmarks and skewed them.
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1_000);
+        if (keys.length > 0) await redis.unlink(...keys);
+        cursor = next;
+      } while (cursor !== '0');
       redis.disconnect();
     },
   };
