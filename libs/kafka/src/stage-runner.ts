@@ -319,49 +319,32 @@ export function createStage<T>(
 
     const lastOffset = messages[messages.length - 1]!.offset;
     const nextOffset = BigInt(lastOffset) + 1n;
+    const offsets = [{ topic, partitions: [{ partition, offset: nextOffset.toString() }] }];
     if (producedHere === 0) {
       // Nothing to publish (e.g. the dispatcher storing declaration facts or bookings): the offsets
       // alone are committed through the group, one request instead of a transaction's four and its
       // markers. Nothing is lost to atomicity: there is no output to pair them with, and the state a
       // handler writes is idempotent per input record, so a redelivery after a crash rewrites the
       // same. A member whose generation is stale has its commit refused, as a fenced producer would.
-      await payload.commitOffsetsIfNecessary({
-        topics: [{ topic, partitions: [{ partition, offset: nextOffset.toString() }] }],
-      });
-      finishBatch(state, payload, messages, lastOffset, nextOffset, 0, byTopic, accepted, started);
-      return;
+      await payload.commitOffsetsIfNecessary({ topics: offsets });
+    } else {
+      const transaction = await state.producer.transaction();
+      try {
+        for (const chunk of chunkBySize(byTopic, MAX_REQUEST_BYTES))
+          await transaction.sendBatch({ topicMessages: chunk });
+        await transaction.sendOffsets({
+          consumerGroupId: definition.groupId,
+          topics: offsets,
+        });
+        await transaction.commit();
+      } catch (error) {
+        await transaction.abort().catch(() => undefined);
+        await dropPartition(tp); // fenced or broken: the next attempt re-claims and re-reads offsets
+        throw error;
+      }
     }
-    const transaction = await state.producer.transaction();
-    try {
-      for (const chunk of chunkBySize(byTopic, MAX_REQUEST_BYTES))
-        await transaction.sendBatch({ topicMessages: chunk });
-      await transaction.sendOffsets({
-        consumerGroupId: definition.groupId,
-        topics: [{ topic, partitions: [{ partition, offset: nextOffset.toString() }] }],
-      });
-      await transaction.commit();
-    } catch (error) {
-      await transaction.abort().catch(() => undefined);
-      await dropPartition(tp); // fenced or broken: the next attempt re-claims and re-reads offsets
-      throw error;
-    }
-    finishBatch(state, payload, messages, lastOffset, nextOffset, producedHere, byTopic, accepted, started);
-    await heartbeat();
-  };
-
-  const finishBatch = (
-    state: PartitionState,
-    payload: EachBatchPayload,
-    messages: unknown[],
-    lastOffset: string,
-    nextOffset: bigint,
-    producedHere: number,
-    byTopic: Map<string, Message[]>,
-    accepted: InboundRecord<T>[],
-    started: number,
-  ) => {
     state.nextOffset = nextOffset;
-    payload.resolveOffset(lastOffset);
+    resolveOffset(lastOffset);
     totals.consumed += messages.length;
     totals.produced += producedHere;
     totals.committedBatches++;
@@ -369,6 +352,7 @@ export function createStage<T>(
     for (const [t, msgs] of byTopic) producedCounter.inc({ ...labels, topic: t }, msgs.length);
     batchSeconds.observe(labels, (performance.now() - started) / 1000);
     definition.afterCommit?.(accepted);
+    await heartbeat();
   };
 
   return {

@@ -1,11 +1,21 @@
 import { createHash } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { parseConfig, redisSettings } from '@clearway/config';
+import { createLogger } from '@clearway/observability';
+import { stackEnv } from '@clearway/test';
+import type { Redis } from 'ioredis';
 import { luaScript } from './lua-script.ts';
+import { createRedisClient } from './redis-client.ts';
 
 describe('luaScript against a real Redis', () => {
   let redis: Redis;
-  beforeAll(() => {
-    redis = new Redis(process.env['REDIS_URL']!, { enableAutoPipelining: true });
+  beforeAll(async () => {
+    // The services' client, auto-pipelining included: the setting that defeated ioredis's own
+    // script caching.
+    redis = createRedisClient(
+      parseConfig(redisSettings, stackEnv()),
+      createLogger('test-lua-script', 'warn'),
+    );
+    await redis.connect();
   });
   afterAll(async () => {
     await redis.quit();
