@@ -245,6 +245,8 @@ export interface RiskAssessment {
   features: Record<string, string>;
   /** The trader history and booking data the decision used, so auditors can re-run it exactly. */
   context: null | DecisionContext;
+  /** Null in assessments recorded before routing facts were carried. */
+  routing: null | RoutingFacts;
 }
 
 export interface FiredRule {
@@ -288,6 +290,15 @@ export interface TraderStats {
   inspections: number;
   findings: number;
   seizures: number;
+}
+
+/** Declaration facts the dispatcher routes by, carried with the decision so the dispatcher needs no second input (and never sees an assessment before its declaration). Copied, not decided: not part of the input hash. */
+export interface RoutingFacts {
+  tractorPlate: string;
+  bookingId: null | string;
+  slot: null | SlotWindow;
+  /** Distinct ids of declarant, consignor and consignee, whose history inspection results update. */
+  traders: string[];
 }
 
 /** A ruleset version, published so auditors can fetch any version by its content hash. */

@@ -8,7 +8,7 @@ import { assess, canonicalRulesetJson } from '@clearway/categoriser';
 import { ensureStack, repoRoot } from '@clearway/infra';
 import type { RiskAssessment, RulesetPublished } from '@clearway/schemas';
 import { createTestPlatform } from '@clearway/test';
-import { generateDeclarations } from '@clearway/categoriser';
+import { generateDeclarations, routingFacts } from '@clearway/categoriser';
 import { readWindow } from '../src/adapters/read-window.ts';
 import { loadCandidateRuleset } from '../src/adapters/ruleset-file.ts';
 import { runReplay } from '../src/commands.ts';
@@ -63,6 +63,7 @@ for (let i = 0; i < inputs.length; i += 2_000) {
           const assessment: RiskAssessment = {
             ...assess(ruleset, declaration, context),
             assessedAt: Date.now(),
+            routing: routingFacts(declaration),
           };
           return { key: declaration.declarationId, value: serde.encode(topics.riskAssessments, assessment) };
         }),

@@ -1,5 +1,6 @@
 // What other packages (the auditor, the simulator, benchmarks) may use of the categoriser.
 export * from './domain/index.ts';
+export { routingFacts } from './domain/routing-facts.ts';
 export { loadRulesetFile } from './adapters/ruleset-files.ts';
 export { loadKnownHsCodes } from './adapters/hs-codes.ts';
 // Deterministic synthetic declarations for other packages' tests and benchmarks.

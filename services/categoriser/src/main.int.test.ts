@@ -153,6 +153,15 @@ describe('categoriser service', () => {
     expect(explained.firedRules[0]!.reason.length).toBeGreaterThan(0);
     expect(explained.decision.summary.length).toBeGreaterThan(0);
     expect(explained.context).not.toBeNull();
+    // Each carries its declaration's routing facts, so the dispatcher needs no second input.
+    const byId = new Map([...inputs, amended].map((d) => [`${d.declarationId}:${d.amendment}`, d]));
+    for (const { value: a } of assessments) {
+      const d = byId.get(a.assessmentId)!;
+      expect(a.routing?.tractorPlate).toBe(d.vehicle.tractorPlate);
+      expect(a.routing?.bookingId).toBe(d.bookingId);
+      expect(a.routing?.slot).toEqual(d.slot);
+      expect(new Set(a.routing?.traders)).toEqual(new Set([d.declarant.id, d.consignor.id, d.consignee.id]));
+    }
   });
 
   it('is exactly once across kill -9: no assessment lost, none duplicated', async () => {

@@ -130,17 +130,6 @@ describe('dispatcher against the real broker, registry and Redis', () => {
     const n = 48;
     const ids = Array.from({ length: n }, (_, i) => `FLOW-${i}`);
     const trader = sampleDeclaration().declarant.id;
-    await publish(
-      topics.declarations,
-      ids.map((id) => ({
-        key: id,
-        value: sampleDeclaration({ declarationId: id, bookingId: null, slot: null }),
-      })),
-    );
-    await eventually(
-      () => redis.exists(`${keyPrefix}dsp:facts:${ids[n - 1]}:0`),
-      (x) => x === 1,
-    );
     const levels = ['RELEASE', 'DOCUMENTARY', 'SCAN', 'PHYSICAL'] as const;
     const assessments: RiskAssessment[] = ids.map((id, i) =>
       sampleAssessment(id, levels[i % 4]!, i % 8 === 3 ? { freightClass: 'HAZARDOUS', sampled: true } : {}),
@@ -195,6 +184,42 @@ describe('dispatcher against the real broker, registry and Redis', () => {
     });
     expect(stats.get('random-control')?.inspected).toBe(inspected.filter((a) => a.sampled).length);
     expect(stats.has('FC-GENERAL')).toBe(false);
+  });
+
+  it('routes by the facts the assessment carries, and still dispatches one recorded without them', async () => {
+    const { topics, redis } = platform;
+    const slot = { start: Date.parse('2026-11-20T05:00:00Z'), end: Date.parse('2026-11-20T06:00:00Z') };
+    const carried = sampleAssessment('ROUTE-1', 'SCAN', {
+      routing: { tractorPlate: '555KZA02', bookingId: 'BK-ROUTE-1', slot, traders: ['KZ-ROUTE-T1'] },
+    });
+    const older = sampleAssessment('ROUTE-2', 'DOCUMENTARY', { routing: null });
+    answer.set('ROUTE-1', 'SEIZURE');
+    answer.set('ROUTE-2', 'NO_FINDINGS');
+    await publish(topics.riskAssessments, [
+      { key: carried.declarationId, value: carried },
+      { key: older.declarationId, value: older },
+    ]);
+
+    const assigned = await eventually(
+      () => seenAssignments.filter((x) => x.declarationId.startsWith('ROUTE-')),
+      (list) => list.length >= 2,
+    );
+    const withFacts = assigned.find((x) => x.declarationId === 'ROUTE-1')!;
+    expect(withFacts.plate).toBe('555KZA02');
+    expect(withFacts.bookingId).toBe('BK-ROUTE-1');
+    expect(withFacts.plannedSlot).toEqual(slot);
+    const without = assigned.find((x) => x.declarationId === 'ROUTE-2')!;
+    expect(without.plate).toBe('UNKNOWN');
+    expect(without.bookingId).toBeNull();
+
+    const final = await finals('ROUTE-', 2);
+    expect(final.map((o) => o.value.decision).sort()).toEqual(['REFUSED', 'RELEASED']);
+    // The seizure is credited to the trader the assessment named, which the categoriser reads next.
+    expect(await redis.hgetall(`${keyPrefix}trader:KZ-ROUTE-T1`)).toEqual({
+      inspections: '1',
+      findings: '1',
+      seizures: '1',
+    });
   });
 
   it('ignores a duplicated assessment and dead-letters duplicated, foreign and unknown results', async () => {

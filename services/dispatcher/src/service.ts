@@ -46,13 +46,7 @@ export function createDispatcher(
   const stage = createStage<unknown>(clients, {
     name: 'dispatcher',
     groupId: settings.groupId,
-    inputTopics: [
-      topics.declarations,
-      topics.bookings,
-      topics.laneStatus,
-      topics.riskAssessments,
-      topics.inspectionResults,
-    ],
+    inputTopics: [topics.bookings, topics.laneStatus, topics.riskAssessments, topics.inspectionResults],
     deadLetterTopic: topics.dlqDispatcher,
     handle: onRecords.handle,
     afterCommit: onRecords.afterCommit,

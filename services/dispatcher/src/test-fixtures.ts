@@ -53,6 +53,13 @@ export function sampleAssessment(
     inputHash: 'hash',
     features: {},
     context: null,
+    // The truck and traders of @clearway/test's sampleDeclaration, without its booking.
+    routing: {
+      tractorPlate: '777ABC02',
+      bookingId: null,
+      slot: null,
+      traders: ['KZ-BIN-990440001234', 'CN-USCC-91650000MA77', 'KZ-BIN-180540009876'],
+    },
     ...overrides,
   };
 }

@@ -1,5 +1,11 @@
 // Small, fully explicit history for the unit tests: a ruleset, declarations and their records.
-import { assess, compileRuleset, type CompiledRuleset, type DecisionContext } from '@clearway/categoriser';
+import {
+  assess,
+  compileRuleset,
+  routingFacts,
+  type CompiledRuleset,
+  type DecisionContext,
+} from '@clearway/categoriser';
 import type {
   ClearanceOutcome,
   Declaration,
@@ -87,7 +93,7 @@ export const located = <T>(value: T, topic: string, offset: number, timestamp?: 
 });
 
 export function assessmentOf(r: CompiledRuleset, d: Declaration): RiskAssessment {
-  return { ...assess(r, d, context), assessedAt: d.submittedAt + 500 };
+  return { ...assess(r, d, context), assessedAt: d.submittedAt + 500, routing: routingFacts(d) };
 }
 
 export function assignmentOf(a: RiskAssessment): LaneAssignment {

@@ -30,7 +30,7 @@ export type Decided = Record<
   string
 >;
 
-export function decidedFields(a: Omit<RiskAssessment, 'assessedAt'>): Decided {
+export function decidedFields(a: Omit<RiskAssessment, 'assessedAt' | 'routing'>): Decided {
   return {
     inspectionLevel: a.inspectionLevel,
     freightClass: a.freightClass,

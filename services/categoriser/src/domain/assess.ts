@@ -8,7 +8,8 @@ import type { DecisionContext } from './decision-context.ts';
 import { inputHash } from './input-hash.ts';
 import { levelRank } from './levels.ts';
 
-export type Assessment = Omit<RiskAssessment, 'assessedAt'>;
+// Routing facts are copied from the declaration by the service, not decided: not the engine's output.
+export type Assessment = Omit<RiskAssessment, 'assessedAt' | 'routing'>;
 
 function explainRule(rule: CompiledRule, d: Declaration, c: DecisionContext, onUnknown: boolean): FiredRule {
   const out: ExplainOut = { observed: [], lineNo: null };

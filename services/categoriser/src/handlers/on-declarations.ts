@@ -3,6 +3,7 @@ import type { Declaration, RiskAssessment, RulesetPublished } from '@clearway/sc
 import type { TopicNames } from '@clearway/infra';
 import { assess, validateDeclaration, type CompiledRuleset } from '../domain/index.ts';
 import { judgeAmendment } from '../domain/amendments.ts';
+import { routingFacts } from '../domain/routing-facts.ts';
 import type { TraderHistory } from '../adapters/trader-history.ts';
 
 export interface CategoriserDeps {
@@ -61,7 +62,11 @@ export function createOnDeclarations(deps: CategoriserDeps) {
       if (pairsInBatch.has(pair)) context.pairSeenBefore = true;
       pairsInBatch.add(pair);
 
-      const assessment: RiskAssessment = { ...assess(active.compiled, d, context), assessedAt: now };
+      const assessment: RiskAssessment = {
+        ...assess(active.compiled, d, context),
+        assessedAt: now,
+        routing: routingFacts(d),
+      };
       assessed.push({ declaration: d, source, isNew });
       deps.onAssessed?.(assessment);
       const out: OutboundRecord = {

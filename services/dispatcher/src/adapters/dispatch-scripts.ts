@@ -222,7 +222,8 @@ return finish({ k = 'place', now = now, sup = sup, move = move })
 
 /**
  * Apply one inspection result. ARGV: P, source, now, ttl, resultId, assignmentId, laneId, port,
- * found ('1'/'0'), seizure ('1'/'0'), trader ids JSON, trader key prefix.
+ * found ('1'/'0'), seizure ('1'/'0'), trader key prefix. The traders credited with the result are
+ * the ones the truck's assessment carried (TruckInfo.traders).
  */
 export const completeScript = `${common}
 local rid, asgId, laneId, port = ARGV[5], ARGV[6], ARGV[7], ARGV[8]
@@ -253,13 +254,14 @@ redis.call('HSET', ak, 'state', 'DONE', 'result', rid)
 redis.call('EXPIRE', ak, ttl)
 redis.call('SET', P .. 'seen:r:' .. rid, src, 'EX', ttl)
 
-for _, id in ipairs(cjson.decode(ARGV[11])) do
-  local trk = ARGV[12] .. 'trader:' .. id
+local info = cjson.decode(t.info)
+-- Trucks stored before TruckInfo carried traders have none to credit.
+for _, id in ipairs(info.traders or {}) do
+  local trk = ARGV[11] .. 'trader:' .. id
   redis.call('HINCRBY', trk, 'inspections', 1)
   if found == 1 then redis.call('HINCRBY', trk, 'findings', 1) end
   if seizure == 1 then redis.call('HINCRBY', trk, 'seizures', 1) end
 end
-local info = cjson.decode(t.info)
 for _, rule in ipairs(info.rules) do
   redis.call('HINCRBY', P .. 'rulestats', rule .. '|inspected', 1)
   if found == 1 then redis.call('HINCRBY', P .. 'rulestats', rule .. '|findings', 1) end

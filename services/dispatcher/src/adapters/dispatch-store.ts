@@ -1,5 +1,5 @@
 // Typed access to the dispatcher's Redis state: the atomic scripts (dispatch-scripts.ts), the
-// declaration facts and bookings a batch needs, and read-only views for metrics and tests.
+// bookings a batch needs, and read-only views for metrics and tests.
 // Redis failures become RetriableErrors, so the stage retries the batch with backoff.
 import { RetriableError } from '@clearway/kafka';
 import { luaScript, type Redis } from '@clearway/redis';
@@ -12,14 +12,6 @@ import {
   laneStatusScript,
   noShowScript,
 } from './dispatch-scripts.ts';
-
-/** What the dispatcher keeps from a declaration: who to credit with findings, and the truck. */
-export interface DeclarationFacts {
-  plate: string;
-  bookingId: string | null;
-  slot: SlotWindow | null;
-  traders: string[];
-}
 
 export interface BookingRecord {
   bookingId: string;
@@ -116,7 +108,6 @@ export function createDispatchStore(redis: Redis, options: { keyPrefix: string; 
       port: string;
       found: boolean;
       seizure: boolean;
-      traders: string[];
     }): Promise<CompleteDecision> {
       const raw = await retriable('complete', () =>
         scripts.cwComplete(
@@ -130,7 +121,6 @@ export function createDispatchStore(redis: Redis, options: { keyPrefix: string; 
           r.port,
           r.found ? '1' : '0',
           r.seizure ? '1' : '0',
-          JSON.stringify(r.traders),
           keyPrefix,
         ),
       );
@@ -195,54 +185,36 @@ export function createDispatchStore(redis: Redis, options: { keyPrefix: string; 
       return raw.map((s) => JSON.parse(s) as NoShow);
     },
 
-    /** Facts of declarations, by `declarationId:amendment`; one round trip. */
-    async writeFacts(entries: { declarationId: string; amendment: number; facts: DeclarationFacts }[]) {
-      if (entries.length === 0) return;
-      await retriable('facts write', async () => {
-        const pipeline = redis.pipeline();
-        for (const e of entries)
-          pipeline.set(
-            `${P}facts:${e.declarationId}:${e.amendment}`,
-            JSON.stringify(e.facts),
-            'EX',
-            ttlSeconds,
-          );
-        const results = (await pipeline.exec()) ?? [];
-        const failed = results.find(([error]) => error);
-        if (failed?.[0]) throw failed[0];
-      });
-    },
-
-    /** Facts and bookings for a batch of declaration amendments; two round trips at most. */
-    async lookup(
-      keys: { declarationId: string; amendment: number }[],
-    ): Promise<{ facts: Map<string, DeclarationFacts>; bookings: Map<string, BookingRecord> }> {
-      return retriable('lookup', async () => {
-        const facts = new Map<string, DeclarationFacts>();
+    /**
+     * Bookings of a batch of declaration amendments, by `declarationId:amendment`: the booking the
+     * declaration names, else one the booking system linked to the declaration. Two round trips at most.
+     */
+    async bookings(
+      keys: { declarationId: string; amendment: number; bookingId: string | null }[],
+    ): Promise<Map<string, BookingRecord>> {
+      return retriable('booking lookup', async () => {
         const bookingOf = new Map<string, string>();
-        if (keys.length === 0) return { facts, bookings: new Map() };
-        const pipeline = redis.pipeline();
-        for (const k of keys) {
-          pipeline.get(`${P}facts:${k.declarationId}:${k.amendment}`);
-          pipeline.get(`${P}bkdecl:${k.declarationId}`);
+        const unnamed = keys.filter((k) => k.bookingId === null);
+        for (const k of keys)
+          if (k.bookingId !== null) bookingOf.set(`${k.declarationId}:${k.amendment}`, k.bookingId);
+        if (unnamed.length > 0) {
+          const pipeline = redis.pipeline();
+          for (const k of unnamed) pipeline.get(`${P}bkdecl:${k.declarationId}`);
+          const linked = ((await pipeline.exec()) ?? []).map(([error, value]) => {
+            if (error) throw error;
+            return value as string | null;
+          });
+          unnamed.forEach((k, i) => {
+            const b = linked[i];
+            if (b) bookingOf.set(`${k.declarationId}:${k.amendment}`, b);
+          });
         }
-        const values = ((await pipeline.exec()) ?? []).map(([error, value]) => {
-          if (error) throw error;
-          return value as string | null;
-        });
-        keys.forEach((k, i) => {
-          const id = `${k.declarationId}:${k.amendment}`;
-          const f = values[2 * i];
-          if (f) facts.set(id, JSON.parse(f) as DeclarationFacts);
-          const b = facts.get(id)?.bookingId ?? values[2 * i + 1];
-          if (b) bookingOf.set(id, b);
-        });
         const bookingIds = [...new Set(bookingOf.values())];
         const bookings = new Map<string, BookingRecord>();
         if (bookingIds.length > 0) {
-          const p2 = redis.pipeline();
-          for (const b of bookingIds) p2.hgetall(`${keyPrefix}booking:${b}`);
-          const hashes = ((await p2.exec()) ?? []).map(([error, value]) => {
+          const pipeline = redis.pipeline();
+          for (const b of bookingIds) pipeline.hgetall(`${keyPrefix}booking:${b}`);
+          const hashes = ((await pipeline.exec()) ?? []).map(([error, value]) => {
             if (error) throw error;
             return value as Record<string, string>;
           });
@@ -257,13 +229,13 @@ export function createDispatchStore(redis: Redis, options: { keyPrefix: string; 
             });
           });
         }
-        // Re-key bookings by declaration so the handler looks them up the way it looks up facts.
+        // Re-keyed by declaration amendment, the way the handler asks.
         const byDeclaration = new Map<string, BookingRecord>();
         for (const [id, b] of bookingOf) {
           const booking = bookings.get(b);
           if (booking) byDeclaration.set(id, booking);
         }
-        return { facts, bookings: byDeclaration };
+        return byDeclaration;
       });
     },
 

@@ -19,6 +19,8 @@ export interface TruckInfo {
   summary: string;
   /** Ids of rules that fired; the random control share counts as `random-control`. */
   rules: string[];
+  /** Traders whose history the inspection result updates (from the assessment's routing facts). */
+  traders: string[];
   sampled: boolean;
   /** Capabilities the inspection needs, for the assignment's reason. */
   needs: string[];

@@ -27,6 +27,7 @@ const truck: TruckInfo = {
   rulesetVersion: 'v1',
   summary: 'score 70 → PHYSICAL',
   rules: ['I-X'],
+  traders: ['KZ-1'],
   sampled: false,
   needs: ['physical', 'hazardous'],
   booking: planBooking({ bookingId: 'BK-1', slot }, now, {

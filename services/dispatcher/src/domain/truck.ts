@@ -1,4 +1,5 @@
-// What the dispatcher keeps about a truck, from its assessment, declaration facts and booking.
+// What the dispatcher keeps about a truck, from its assessment (and the routing facts it carries) and
+// its booking.
 import type { RiskAssessment, SlotWindow } from '@clearway/schemas';
 import { planBooking, type BookingPolicy } from './booking.ts';
 import type { TruckInfo } from './decisions.ts';
@@ -38,6 +39,7 @@ export function truckInfo(input: {
     rulesetVersion: a.rulesetVersion,
     summary: a.decision.summary,
     rules: selectingRules(a),
+    traders: a.routing?.traders ?? [],
     sampled: a.sampled,
     needs:
       a.inspectionLevel === 'RELEASE' ? [] : requiredCapabilities(config, a.freightClass, a.inspectionLevel),

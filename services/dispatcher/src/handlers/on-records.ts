@@ -1,4 +1,6 @@
-// One stage consumes the dispatcher's five inputs; each batch is one partition of one topic.
+// One stage consumes the dispatcher's four inputs; each batch is one partition of one topic. The
+// declarations themselves are not an input: each assessment carries the routing facts (plate,
+// booking, traders) the dispatcher needs.
 // Per record: one atomic Redis script (with its idempotency marker), then the events composed
 // from the stored decision. The stage commits the events and offsets in one Kafka transaction.
 import type { Disposition, InboundRecord, OutboundRecord } from '@clearway/kafka';
@@ -6,7 +8,6 @@ import type { TopicNames } from '@clearway/infra';
 import type {
   Booking,
   ClearanceOutcome,
-  Declaration,
   InspectionResult,
   LaneAssignment,
   LaneStatus,
@@ -55,40 +56,32 @@ export function createOnRecords(deps: DispatcherDeps) {
   const assignment = (e: LaneAssignment) => out(topics.laneAssignments, e.declarationId, e);
   const outcome = (e: ClearanceOutcome) => out(topics.clearanceOutcomes, e.declarationId, e);
 
-  const onDeclarations = async (batch: InboundRecord<Declaration>[]): Promise<Disposition[]> => {
-    await store.writeFacts(
-      batch.map(({ value: d }) => ({
-        declarationId: d.declarationId,
-        amendment: d.amendment,
-        facts: {
-          plate: d.vehicle.tractorPlate,
-          bookingId: d.bookingId,
-          slot: d.slot,
-          traders: [...new Set([d.declarant.id, d.consignor.id, d.consignee.id])],
-        },
+  const onAssessments = async (batch: InboundRecord<RiskAssessment>[], now: number) => {
+    const bookings = await store.bookings(
+      batch.map(({ value: a }) => ({
+        declarationId: a.declarationId,
+        amendment: a.amendment,
+        bookingId: a.routing?.bookingId ?? null,
       })),
     );
-    return batch.map(() => ({ records: [] }));
-  };
-
-  const onAssessments = async (batch: InboundRecord<RiskAssessment>[], now: number) => {
-    const lookup = await store.lookup(batch.map((r) => r.value));
     const decisions = batch.map(async (record): Promise<Disposition> => {
       const a = record.value;
       const port = portByCode.get(a.port);
       if (!port) return { reject: { code: 'INVALID', reason: `unknown port ${a.port}` } };
       const key = `${a.declarationId}:${a.amendment}`;
-      const facts = lookup.facts.get(key);
-      const booking = lookup.bookings.get(key);
+      // Assessments recorded before they carried routing facts (routing null) still dispatch: the
+      // plate comes from a booking if there is one, and there are no traders to credit.
+      const routing = a.routing;
+      const booking = bookings.get(key);
       const info = truckInfo({
         assessment: a,
         config: ports,
         port,
-        plate: facts?.plate ?? booking?.plate ?? null,
+        plate: routing?.tractorPlate ?? booking?.plate ?? null,
         booking: booking
           ? { bookingId: booking.bookingId, slot: booking.slot }
-          : facts?.bookingId && facts.slot
-            ? { bookingId: facts.bookingId, slot: facts.slot }
+          : routing?.bookingId && routing.slot
+            ? { bookingId: routing.bookingId, slot: routing.slot }
             : null,
         arrivedAt: now,
         policy,
@@ -136,9 +129,8 @@ export function createOnRecords(deps: DispatcherDeps) {
     return m.to ? [assignment(assignmentEvent(t, m, now))] : [outcome(heldOutcome(t, m, now))];
   };
 
-  const onResults = async (batch: InboundRecord<InspectionResult>[], now: number) => {
-    const lookup = await store.lookup(batch.map((r) => r.value));
-    return Promise.all(
+  const onResults = async (batch: InboundRecord<InspectionResult>[], now: number) =>
+    Promise.all(
       batch.map(async (record): Promise<Disposition> => {
         const r = record.value;
         const decision = await store.complete({
@@ -150,14 +142,12 @@ export function createOnRecords(deps: DispatcherDeps) {
           port: r.port,
           found: foundSomething(r),
           seizure: r.outcome === 'SEIZURE',
-          traders: lookup.facts.get(`${r.declarationId}:${r.amendment}`)?.traders ?? [],
         });
         if (decision.k === 'reject') return { reject: { code: decision.code, reason: decision.reason } };
         const t = JSON.parse(decision.info) as TruckInfo;
         return { records: [outcome(resultOutcome(t, r, decision.now))] };
       }),
     );
-  };
 
   const onLaneStatus = async (batch: InboundRecord<LaneStatus>[], now: number) => {
     const dispositions: Disposition[] = [];
@@ -210,9 +200,6 @@ export function createOnRecords(deps: DispatcherDeps) {
     const now = deps.clock();
     let dispositions: Disposition[];
     switch (first.topic) {
-      case topics.declarations:
-        dispositions = await onDeclarations(batch as InboundRecord<Declaration>[]);
-        break;
       case topics.riskAssessments:
         dispositions = await onAssessments(batch as InboundRecord<RiskAssessment>[], now);
         break;

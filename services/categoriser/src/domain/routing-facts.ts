@@ -1,0 +1,16 @@
+// The declaration facts an assessment carries for the dispatcher: the truck, its booking and the
+// traders whose history an inspection result updates. Carried with the decision so the dispatcher
+// reads one topic and can never meet an assessment whose declaration it has not seen yet.
+import type { Declaration, RoutingFacts } from '@clearway/schemas';
+
+export function routingFacts(d: Declaration): RoutingFacts {
+  const traders = [d.declarant.id];
+  if (d.consignor.id !== d.declarant.id) traders.push(d.consignor.id);
+  if (d.consignee.id !== d.declarant.id && d.consignee.id !== d.consignor.id) traders.push(d.consignee.id);
+  return {
+    tractorPlate: d.vehicle.tractorPlate,
+    bookingId: d.bookingId,
+    slot: d.slot === null ? null : { start: d.slot.start, end: d.slot.end },
+    traders,
+  };
+}
