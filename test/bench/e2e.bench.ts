@@ -20,7 +20,13 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { loadHsNomenclature } from '@clearway/hs';
 import { ensureStack } from '@clearway/infra';
 import type { Consumer } from '@clearway/kafka';
-import type { ClearanceOutcome, Declaration, InspectionResult, LaneAssignment } from '@clearway/schemas';
+import type {
+  ClearanceOutcome,
+  DeadLetter,
+  Declaration,
+  InspectionResult,
+  LaneAssignment,
+} from '@clearway/schemas';
 import {
   createSimulator,
   simulatedEvents,
@@ -124,6 +130,8 @@ interface Observed {
   firstAt: number;
   /** What was seen of each declaration, to show why one never finished. */
   trace: Map<string, string[]>;
+  /** Dead letters by record key (declaration id), to show where a missing declaration went. */
+  deadLetters: Map<string, string[]>;
 }
 
 async function observe(
@@ -138,6 +146,7 @@ async function observe(
     interimHolds: 0,
     firstAt: Infinity,
     trace: new Map(),
+    deadLetters: new Map(),
   };
   const consumer = p.kafka.consumer({ groupId: `${p.prefix}observer-${label}`, readUncommitted: false });
   await consumer.connect();
@@ -158,6 +167,13 @@ async function observe(
     },
   });
   return { seen, consumer };
+}
+
+/** The outputs and dead letters seen for one `declarationId:amendment`, for a declaration that went missing. */
+function whatWasSeen(seen: Observed, key: string): string {
+  const letters = seen.deadLetters.get(key.slice(0, key.lastIndexOf(':'))) ?? [];
+  const trace = [...(seen.trace.get(key) ?? []), ...letters];
+  return trace.length === 0 ? 'nothing seen' : trace.join(' → ');
 }
 
 async function waitUntil(done: () => boolean, timeoutMs: number): Promise<boolean> {
@@ -320,8 +336,7 @@ async function runPipeline(
       say(
         `[${label}] NOT COMPLETE: ${completed} of ${keys.length} finished; nothing more for 30 s. Some of the rest:`,
       );
-      for (const k of unfinished.slice(0, 10))
-        say(`  ${k}: ${(seen.trace.get(k) ?? ['nothing seen']).join(' → ')}`);
+      for (const k of unfinished.slice(0, 10)) say(`  ${k}: ${whatWasSeen(seen, k)}`);
     }
     const lastFinished = keys.reduce((m, k) => Math.max(m, seen.finished.get(k) ?? 0), 0);
     const lastDispatched = keys.reduce((m, k) => Math.max(m, seen.dispatched.get(k)?.at ?? 0), 0);
@@ -338,6 +353,13 @@ async function runPipeline(
     const sentAt = await publishAtRate(p, latencyItems, spec.inputTopic, spec.withBookings, offeredRate);
     const latencyKeys = [...sentAt.keys()];
     await waitUntil(() => latencyKeys.every((k) => seen.dispatched.has(k)), 30_000);
+    const undispatched = latencyKeys.filter((k) => !seen.dispatched.has(k));
+    if (undispatched.length > 0) {
+      say(
+        `[${label}] ${undispatched.length} offered declarations not dispatched within 30 s; what was seen:`,
+      );
+      for (const k of undispatched.slice(0, 10)) say(`  ${k}: ${whatWasSeen(seen, k)}`);
+    }
     const latencies: number[] = [];
     const recordLatencies: number[] = [];
     for (const [k, sent] of sentAt) {
@@ -435,8 +457,23 @@ try {
     {
       inputTopic: p.topics.declarations,
       withBookings: true,
-      outputs: [p.topics.laneAssignments, p.topics.clearanceOutcomes, p.topics.inspectionResults],
+      outputs: [
+        p.topics.laneAssignments,
+        p.topics.clearanceOutcomes,
+        p.topics.inspectionResults,
+        p.topics.dlqCategoriser,
+        p.topics.dlqDispatcher,
+      ],
       onRecord: (topic, value, recordAt, receivedAt, seen) => {
+        if (topic === p.topics.dlqCategoriser || topic === p.topics.dlqDispatcher) {
+          const l = value as DeadLetter;
+          const k = l.key?.toString() ?? '';
+          seen.deadLetters.set(k, [
+            ...(seen.deadLetters.get(k) ?? []),
+            `dead-lettered by ${l.stage} from ${l.sourceTopic}: ${l.reasonCode} ${l.reason}`,
+          ]);
+          return;
+        }
         if (topic === p.topics.inspectionResults) {
           const r = value as InspectionResult;
           const k = keyOf(r);
