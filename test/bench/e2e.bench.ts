@@ -42,6 +42,11 @@ const arg = (name: string, fallback: number) =>
 const total = arg('declarations', 50_000);
 const offeredRate = arg('rate', 1_000);
 const offeredSeconds = arg('seconds', 20);
+/** Partitions each service works on at once (PARTITIONS_CONCURRENTLY); 0 leaves the service default. */
+const categoriserPartitions = arg('categoriser-partitions', 0);
+const dispatcherPartitions = arg('dispatcher-partitions', 0);
+const concurrency = (n: number): Record<string, string> =>
+  n > 0 ? { PARTITIONS_CONCURRENTLY: String(n) } : {};
 /** Simulated lanes: the simulator's largest time compression, so an hour's inspection takes 36 ms. */
 const laneCompression = 100_000;
 const say = (line: string) => process.stderr.write(`${line}\n`);
@@ -497,9 +502,13 @@ try {
         else if (!seen.finished.has(k)) seen.finished.set(k, receivedAt);
       },
       start: () => [
-        spawnNode('categoriser', 'services/categoriser/src/main.ts', env),
+        spawnNode('categoriser', 'services/categoriser/src/main.ts', {
+          ...env,
+          ...concurrency(categoriserPartitions),
+        }),
         spawnNode('dispatcher', 'services/dispatcher/src/main.ts', {
           ...env,
+          ...concurrency(dispatcherPartitions),
           GROUP_ID: `${p.prefix}clearway-dispatcher`,
           STATE_TTL_SECONDS: '3600',
         }),
