@@ -1,6 +1,7 @@
 export {
   loadTopicCatalogue,
   prefixedCatalogue,
+  partitionsOf,
   cataloguePath,
   valueSubject,
   type TopicSpec,

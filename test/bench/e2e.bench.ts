@@ -42,7 +42,7 @@ const arg = (name: string, fallback: number) =>
 const total = arg('declarations', 50_000);
 const offeredRate = arg('rate', 1_000);
 const offeredSeconds = arg('seconds', 20);
-/** Partitions each service works on at once (PARTITIONS_CONCURRENTLY); 0 leaves the service default. */
+/** Partition batches each service handles at once (PARTITIONS_CONCURRENTLY); 0: the service default (all). */
 const categoriserPartitions = arg('categoriser-partitions', 0);
 const dispatcherPartitions = arg('dispatcher-partitions', 0);
 const concurrency = (n: number): Record<string, string> =>
@@ -222,7 +222,11 @@ async function publishAll(p: TestPlatform, items: Item[], inputTopic: string, wi
   await producer.disconnect();
 }
 
-/** Publishes the declarations at `rate` per second (open loop); returns each one's send time. */
+/**
+ * Publishes the declarations at `rate` per second (open loop); returns each one's scheduled send time.
+ * One send at a time, carrying everything that fell due meanwhile: concurrent kafkajs sends are not
+ * ordered, and an amendment overtaking its original would be (rightly) dead-lettered as stale.
+ */
 async function publishAtRate(
   p: TestPlatform,
   items: Item[],
@@ -233,48 +237,61 @@ async function publishAtRate(
   const sentAt = new Map<string, number>();
   const producer = p.kafka.producer();
   await producer.connect();
-  const sends: Promise<unknown>[] = [];
-  const started = performance.now();
-  let next = 0;
-  while (next < items.length) {
-    const due = Math.min(items.length, Math.floor(((performance.now() - started) / 1000) * rate) + 1);
-    if (due <= next) {
-      await sleep(1);
-      continue;
-    }
-    const chunk = items.slice(next, due);
-    next = due;
-    const now = Date.now();
-    for (const it of chunk) sentAt.set(keyOf(it.declaration.declaration), now);
-    const bookings = withBookings ? chunk.flatMap((it) => it.bookings) : [];
-    sends.push(
-      producer.sendBatch({
+  const due: { item: Item; at: number }[] = [];
+  let scheduling = true;
+  const sender = (async () => {
+    while (scheduling || due.length > 0) {
+      if (due.length === 0) {
+        await sleep(1);
+        continue;
+      }
+      const batch = due.splice(0, due.length);
+      const bookings = withBookings
+        ? batch.flatMap(({ item, at }) => item.bookings.map((b) => ({ booking: b.booking, at })))
+        : [];
+      await producer.sendBatch({
         topicMessages: [
           ...(bookings.length > 0
             ? [
                 {
                   topic: p.topics.bookings,
-                  messages: bookings.map(({ booking: b }) => ({
+                  messages: bookings.map(({ booking: b, at }) => ({
                     key: b.bookingId,
                     value: p.serde.encode(p.topics.bookings, b),
-                    timestamp: String(now),
+                    timestamp: String(at),
                   })),
                 },
               ]
             : []),
           {
             topic: inputTopic,
-            messages: chunk.map(({ declaration: { declaration: d } }) => ({
-              key: d.declarationId,
-              value: p.serde.encode(inputTopic, d),
-              timestamp: String(now),
+            messages: batch.map(({ item, at }) => ({
+              key: item.declaration.declaration.declarationId,
+              value: p.serde.encode(inputTopic, item.declaration.declaration),
+              timestamp: String(at),
             })),
           },
         ],
-      }),
-    );
+      });
+    }
+  })();
+  const started = performance.now();
+  let next = 0;
+  while (next < items.length) {
+    const dueCount = Math.min(items.length, Math.floor(((performance.now() - started) / 1000) * rate) + 1);
+    if (dueCount <= next) {
+      await sleep(1);
+      continue;
+    }
+    const now = Date.now();
+    for (const item of items.slice(next, dueCount)) {
+      sentAt.set(keyOf(item.declaration.declaration), now);
+      due.push({ item, at: now });
+    }
+    next = dueCount;
   }
-  await Promise.all(sends);
+  scheduling = false;
+  await sender;
   await producer.disconnect();
   return sentAt;
 }
@@ -434,21 +451,21 @@ try {
         if (!seen.dispatched.has(k)) seen.dispatched.set(k, { at: receivedAt, recordAt });
         if (!seen.finished.has(k)) seen.finished.set(k, receivedAt);
       },
-      // Same concurrency as the stages they stand in for (categoriser 3, dispatcher 4 partitions).
+      // Like the services by default: every partition of the input (6) handled at once.
       start: () => [
         spawnNode('stage1', 'test/bench/passthrough-stage.ts', {
           ...env,
           PT_INPUT: ptInput,
           PT_OUTPUT: ptMiddle,
           GROUP_ID: `${p.prefix}pt-stage1`,
-          PARTITIONS_CONCURRENTLY: '3',
+          PARTITIONS_CONCURRENTLY: '6',
         }),
         spawnNode('stage2', 'test/bench/passthrough-stage.ts', {
           ...env,
           PT_INPUT: ptMiddle,
           PT_OUTPUT: ptOutput,
           GROUP_ID: `${p.prefix}pt-stage2`,
-          PARTITIONS_CONCURRENTLY: '4',
+          PARTITIONS_CONCURRENTLY: '6',
         }),
       ],
     },

@@ -1,7 +1,7 @@
 // Wiring only: config → clients → provisioning → ruleset → stage → ops endpoints → signals.
 import { loadConfigOrExit } from '@clearway/config';
 import { loadHsNomenclature } from '@clearway/hs';
-import { loadTopicCatalogue, prefixedCatalogue, topicNames } from '@clearway/infra';
+import { loadTopicCatalogue, partitionsOf, prefixedCatalogue, topicNames } from '@clearway/infra';
 import {
   createAvroSerde,
   createKafka,
@@ -91,7 +91,8 @@ const stage = createStage<Declaration>(
     deadLetterTopic: topics.dlqCategoriser,
     handle: onDeclarations.handle,
     afterCommit: onDeclarations.afterCommit,
-    partitionsConsumedConcurrently: config.PARTITIONS_CONCURRENTLY,
+    partitionsConsumedConcurrently:
+      config.PARTITIONS_CONCURRENTLY ?? partitionsOf(catalogue, [topics.declarations]),
     onFatal: (error) => {
       logger.fatal({ err: error.message }, 'stage failed for good; exiting so the supervisor restarts it');
       process.exit(70);

@@ -32,7 +32,8 @@ export const dispatcherConfig = kafkaSettings
       .int()
       .min(3600)
       .default(30 * 24 * 3600),
-    PARTITIONS_CONCURRENTLY: z.coerce.number().int().min(1).max(64).default(4),
+    /** Partition batches handled at once; defaults to every partition of the inputs (see categoriser). */
+    PARTITIONS_CONCURRENTLY: z.coerce.number().int().min(1).max(256).optional(),
     BOOKING_LATE_MARGIN_MINUTES: minutes.default(30),
     BOOKING_EARLY_MARGIN_MINUTES: minutes.default(120),
     BOOKING_NO_SHOW_GRACE_MINUTES: minutes.default(60),

@@ -16,6 +16,14 @@ export interface Dispatcher {
   sweep(): Promise<void>;
 }
 
+/** The topics the dispatcher consumes, in one stage. */
+export const dispatcherInputs = (topics: TopicNames): string[] => [
+  topics.bookings,
+  topics.laneStatus,
+  topics.riskAssessments,
+  topics.inspectionResults,
+];
+
 export function createDispatcher(
   clients: { kafka: Kafka; admin: Admin; serde: AvroSerde; logger: Logger; metrics: Registry; redis: Redis },
   settings: {
@@ -46,7 +54,7 @@ export function createDispatcher(
   const stage = createStage<unknown>(clients, {
     name: 'dispatcher',
     groupId: settings.groupId,
-    inputTopics: [topics.bookings, topics.laneStatus, topics.riskAssessments, topics.inspectionResults],
+    inputTopics: dispatcherInputs(topics),
     deadLetterTopic: topics.dlqDispatcher,
     handle: onRecords.handle,
     afterCommit: onRecords.afterCommit,
