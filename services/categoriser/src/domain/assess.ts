@@ -1,20 +1,34 @@
 // The decision: freight class (first match), mandatory controls, indicator score, trusted-trader
 // adjustment, random control, then the level — the maximum of the score level, the mandatory level and
 // the sampled level. Pure: time is the declaration's submittedAt, randomness is a keyed hash.
-import type { Declaration, FiredRule, InspectionLevel, RiskAssessment } from '@clearway/schemas';
+import type { Declaration, FiredRule, InspectionLevel, Party, RiskAssessment } from '@clearway/schemas';
 import type { CompiledRule, CompiledRuleset } from './compiled-ruleset.ts';
-import { TRUE, UNKNOWN, formatValue, type ExplainOut } from './condition-compiler.ts';
+import { TRUE, UNKNOWN, formatValue } from './condition-compiler.ts';
 import type { DecisionContext } from './decision-context.ts';
 import { inputHash } from './input-hash.ts';
 import { levelRank } from './levels.ts';
+import type { Explanation } from './planned-explanation.ts';
 
 // Routing facts are copied from the declaration by the service, not decided: not the engine's output.
 export type Assessment = Omit<RiskAssessment, 'assessedAt' | 'routing'>;
 
+// One explanation at a time (assess is synchronous), so its scratch is reused.
+const explanation: Explanation = { text: '', count: 0, lineNo: null, prefix: '' };
+
 function explainRule(rule: CompiledRule, d: Declaration, c: DecisionContext, onUnknown: boolean): FiredRule {
-  const out: ExplainOut = { observed: [], lineNo: null };
-  rule.condition?.explain(d, c, null, out);
-  const observed = out.observed.length === 0 ? 'always' : out.observed.join('; ');
+  let observed = 'always';
+  let lineNo: number | null = null;
+  const explain = rule.plannedExplanation;
+  if (explain !== null) {
+    const out = explanation;
+    out.text = '';
+    out.count = 0;
+    out.lineNo = null;
+    out.prefix = '';
+    explain(d, c, out);
+    if (out.count > 0) observed = out.text;
+    lineNo = out.lineNo;
+  }
   return {
     ruleId: rule.id,
     kind: rule.kind,
@@ -22,7 +36,7 @@ function explainRule(rule: CompiledRule, d: Declaration, c: DecisionContext, onU
     reason: rule.reason,
     observed: onUnknown ? `missing data, rule fires on missing: ${observed}` : observed,
     expected: rule.expected,
-    lineNo: out.lineNo,
+    lineNo,
   };
 }
 
@@ -38,6 +52,22 @@ function judge(rule: CompiledRule, d: Declaration): number {
   if (t === TRUE) return FIRED;
   if (t === UNKNOWN) return rule.fireOnUnknown ? FIRED_ON_MISSING : UNDETERMINED;
   return NOT_FIRED;
+}
+
+/**
+ * d[party] without a keyed load: the party name comes from the parsed ruleset, and a keyed load
+ * with it sent the optimised assess() back to the interpreter over and over (V8 "unexpected name in
+ * keyed access" deopt loop), which cost more than the rest of the decision.
+ */
+function partyOf(d: Declaration, party: 'declarant' | 'consignor' | 'consignee'): Party {
+  switch (party) {
+    case 'declarant':
+      return d.declarant;
+    case 'consignor':
+      return d.consignor;
+    case 'consignee':
+      return d.consignee;
+  }
 }
 
 export function assess(ruleset: CompiledRuleset, d: Declaration, c: DecisionContext): Assessment {
@@ -95,7 +125,7 @@ export function assess(ruleset: CompiledRuleset, d: Declaration, c: DecisionCont
   let aeo = '';
   const trusted = ruleset.trustedTraders;
   if (trusted !== undefined && rawScore > 0) {
-    const status = d[trusted.party].aeo;
+    const status = partyOf(d, trusted.party).aeo;
     const configured = status === null ? undefined : trusted.adjustments[status];
     if (configured !== undefined && configured < 0 && status !== null) {
       adjustment = Math.max(configured, -rawScore);
@@ -139,7 +169,9 @@ export function assess(ruleset: CompiledRuleset, d: Declaration, c: DecisionCont
   if (sampled) summary += `; random control sample (share ${sampling.share}) -> at least ${sampling.level}`;
   summary += `; final ${level} by ${decidedBy}`;
 
-  const features: Record<string, string> = {};
+  // A copy of the ruleset's template object already has every property in order, so filling it in
+  // neither grows nor reshapes the object.
+  const features: Record<string, string> = { ...ruleset.featureTemplate };
   const reported = ruleset.reportedFeatures;
   for (let i = 0; i < reported.length; i++)
     features[reported[i]!.name] = formatValue(plan.value(ruleset.reportedFeatureSlots[i]!));

@@ -7,6 +7,7 @@ import { compileCondition, type CompileEnv } from './condition-compiler.ts';
 import { createEvaluationPlan } from './evaluation-plan.ts';
 import { createFieldCatalogue, type DeclarationField } from './fields.ts';
 import { hsListPrefixes, implies, type ListPrefixes } from './implication.ts';
+import { compileExplanation } from './planned-explanation.ts';
 import { createSampleDraw } from './random-control.ts';
 import { compileMembershipList, compileUnitValues, type MembershipList } from './managed-lists.ts';
 import { RulesetError, formatPath, type RulesetProblem } from './ruleset-error.ts';
@@ -102,6 +103,7 @@ export function compileRuleset(
       reason: rule.reason,
       condition,
       planned: null,
+      plannedExplanation: null,
       fireOnUnknown: rule.ifMissing === 'fire',
       validFrom,
       validUntil,
@@ -142,7 +144,10 @@ export function compileRuleset(
     );
   const plan = createEvaluationPlan();
   for (const rule of [...freightClasses, ...mandatoryControls, ...indicators])
-    if (rule.condition !== null) rule.planned = plan.compile(rule.condition);
+    if (rule.condition !== null) {
+      rule.planned = plan.compile(rule.condition);
+      rule.plannedExplanation = compileExplanation(rule.condition, plan);
+    }
   const ruleset: CompiledRuleset = {
     version: rulesetVersion(src),
     name: src.name,
@@ -164,6 +169,7 @@ export function compileRuleset(
     reportedFeatures,
     plan,
     reportedFeatureSlots: reportedFeatures.map(plan.slotOf),
+    featureTemplate: Object.fromEntries(reportedFeatures.map((f) => [f.name, ''])),
     fields,
   };
   return { ruleset, warnings };

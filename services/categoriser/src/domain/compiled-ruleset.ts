@@ -2,6 +2,7 @@ import type { InspectionLevel, RuleKind } from '@clearway/schemas';
 import type { ConditionNode } from './condition-compiler.ts';
 import type { EvaluationPlan, PlannedCondition } from './evaluation-plan.ts';
 import type { DeclarationField, Field } from './fields.ts';
+import type { PlannedExplanation } from './planned-explanation.ts';
 import type { SampleDraw } from './random-control.ts';
 import type { RulesetSource } from './ruleset-schema.ts';
 
@@ -13,6 +14,8 @@ export interface CompiledRule {
   condition: ConditionNode | null;
   /** The same condition in the ruleset's evaluation plan: reads the declaration given to plan.begin. */
   planned: PlannedCondition | null;
+  /** Explains the condition from the same plan, for rules that fired (see planned-explanation.ts). */
+  plannedExplanation: PlannedExplanation | null;
   /** Whether an UNKNOWN outcome (missing data) fires the rule; otherwise it is reported as undetermined. */
   fireOnUnknown: boolean;
   /** Validity window [from, until) in epoch ms, judged against the declaration's submittedAt. */
@@ -43,5 +46,7 @@ export interface CompiledRuleset {
   plan: EvaluationPlan;
   /** The plan's value slot of each reported feature, in the same order. */
   reportedFeatureSlots: readonly number[];
+  /** The reported features' names in order, each with an empty value: the features record's shape. */
+  featureTemplate: Readonly<Record<string, string>>;
   fields: ReadonlyMap<string, Field>;
 }

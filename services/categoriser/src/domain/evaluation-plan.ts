@@ -6,7 +6,10 @@
 //   evaluated once per declaration, however many rules use it;
 // - every sub-condition that depends only on a line's first six HS digits (HS lists, prefixes,
 //   chapters, headings) is evaluated once per distinct subheading and remembered, so per line it is
-//   one table read.
+//   one table read;
+// - begin() copies each line's memo row and ORs them over the lines, so a quantifier over such a
+//   sub-condition alone is a few bit operations, and one over all(HS part, other parts) is known to
+//   be false without visiting a line when no line passes the HS part.
 // Evaluation is synchronous and one declaration at a time, so the scratch state is shared.
 import type { Declaration, GoodsLine } from '@clearway/schemas';
 import { FALSE, TRUE, UNKNOWN, type ConditionNode, type Truth } from './condition-compiler.ts';
@@ -14,10 +17,14 @@ import type { DecisionContext } from './decision-context.ts';
 import type { DeclarationField, FieldValue } from './fields.ts';
 
 export type PlannedCondition = () => Truth;
+/** A line-scope condition on line i of the declaration given to begin(). */
+export type PlannedLineCondition = (line: GoodsLine, i: number) => Truth;
 
 export interface EvaluationPlan {
   /** Compiles a declaration-scope condition; the result reads the declaration given to begin(). */
   compile: (node: ConditionNode) => PlannedCondition;
+  /** Compiles a line-scope condition (one inside a quantifier) for the declaration given to begin(). */
+  compileLine: (node: ConditionNode) => PlannedLineCondition;
   /** Registers a declaration field so value() can read it from the per-declaration cache. */
   slotOf: (field: DeclarationField) => number;
   /** Starts evaluating a declaration: every cached value from the previous one is dropped. */
@@ -73,15 +80,22 @@ interface Scratch {
   declValues: (FieldValue | null)[];
   quantStamp: Int32Array;
   quantValues: Uint8Array;
-  /** Per goods line: offset of its row in memoBits, or -1 when its HS code has no six-digit key. */
-  rows: Int32Array;
   /** hs6 → row offset + 1 (0: not computed yet); allocated on first use. */
   memoIndex: Int32Array | null;
   /** One row per subheading seen: each HS sub-condition's Truth in 2 bits, 16 to a word. */
   memoBits: Int32Array;
   memoUsed: number;
+  /** Words per row. */
   memoWords: number;
+  /** Row of goods line i at i * memoWords (its subheading's memo row, or computed on the line itself). */
+  lineBits: Int32Array;
+  /** Per word, the low bit of each 2-bit field set when some line is TRUE / UNKNOWN / FALSE there. */
+  someTrue: Int32Array;
+  someUnknown: Int32Array;
+  someFalse: Int32Array;
 }
+
+const LOW_BITS = 0x55555555;
 
 export function createEvaluationPlan(): EvaluationPlan {
   const declFields: DeclarationField[] = [];
@@ -98,11 +112,14 @@ export function createEvaluationPlan(): EvaluationPlan {
     declValues: [],
     quantStamp: new Int32Array(0),
     quantValues: new Uint8Array(0),
-    rows: new Int32Array(16),
     memoIndex: null,
     memoBits: new Int32Array(0),
     memoUsed: 0,
     memoWords: 0,
+    lineBits: new Int32Array(0),
+    someTrue: new Int32Array(0),
+    someUnknown: new Int32Array(0),
+    someFalse: new Int32Array(0),
   };
 
   const slotOf = (field: DeclarationField): number => {
@@ -123,13 +140,7 @@ export function createEvaluationPlan(): EvaluationPlan {
 
   /** Row offset of a subheading's memo row, computing the row on first sight. */
   const memoRow = (hs6: number): number => {
-    if (s.memoIndex === null || s.memoWords !== Math.ceil(hsNodes.length / 16)) {
-      s.memoIndex = new Int32Array(HS6_SPACE);
-      s.memoWords = Math.ceil(hsNodes.length / 16);
-      s.memoBits = new Int32Array(s.memoWords * 256);
-      s.memoUsed = 0;
-    }
-    const known = s.memoIndex[hs6]!;
+    const known = s.memoIndex![hs6]!;
     if (known !== 0) return known - 1;
     const w = s.memoWords;
     if (s.memoUsed + w > s.memoBits.length) {
@@ -140,13 +151,57 @@ export function createEvaluationPlan(): EvaluationPlan {
     const row = s.memoUsed;
     s.memoUsed += w;
     // These sub-conditions read only the first six digits, so a six-digit code stands for the line.
-    const line = { hsCode: String(hs6).padStart(6, '0') } as GoodsLine;
+    fillRow(s.memoBits, row, { hsCode: String(hs6).padStart(6, '0') } as GoodsLine);
+    s.memoIndex![hs6] = row + 1;
+    return row;
+  };
+
+  const fillRow = (bits: Int32Array, row: number, line: GoodsLine): void => {
     for (let k = 0; k < hsNodes.length; k++) {
       const t = hsNodes[k]!.evaluate(s.d, s.c, line);
-      s.memoBits[row + (k >> 4)] = s.memoBits[row + (k >> 4)]! | (t << ((k & 15) * 2));
+      bits[row + (k >> 4)] = bits[row + (k >> 4)]! | (t << ((k & 15) * 2));
     }
-    s.memoIndex[hs6] = row + 1;
-    return row;
+  };
+
+  /** Copies each line's row into lineBits and ORs the rows into someTrue / someUnknown / someFalse. */
+  const beginLines = (goods: readonly GoodsLine[]): void => {
+    const w = Math.ceil(hsNodes.length / 16);
+    if (s.memoIndex === null || s.memoWords !== w) {
+      s.memoIndex = new Int32Array(HS6_SPACE);
+      s.memoWords = w;
+      s.memoBits = new Int32Array(w * 256);
+      s.memoUsed = 0;
+      s.someTrue = new Int32Array(w);
+      s.someUnknown = new Int32Array(w);
+      s.someFalse = new Int32Array(w);
+    }
+    if (s.lineBits.length < goods.length * w) s.lineBits = new Int32Array(goods.length * w * 2);
+    const { lineBits, someTrue, someUnknown, someFalse } = s;
+    for (let j = 0; j < w; j++) {
+      someTrue[j] = 0;
+      someUnknown[j] = 0;
+      someFalse[j] = 0;
+    }
+    for (let i = 0; i < goods.length; i++) {
+      const line = goods[i]!;
+      const at = i * w;
+      const hs6 = hs6Of(line.hsCode);
+      if (hs6 >= 0) {
+        const row = memoRow(hs6);
+        const memo = s.memoBits;
+        for (let j = 0; j < w; j++) lineBits[at + j] = memo[row + j]!;
+      } else {
+        // Fewer than six leading digits: the sub-conditions see the code itself, not a subheading.
+        for (let j = 0; j < w; j++) lineBits[at + j] = 0;
+        fillRow(lineBits, at, line);
+      }
+      for (let j = 0; j < w; j++) {
+        const x = lineBits[at + j]!;
+        someTrue[j] = someTrue[j]! | (x & LOW_BITS);
+        someUnknown[j] = someUnknown[j]! | ((x >>> 1) & LOW_BITS);
+        someFalse[j] = someFalse[j]! | (~(x | (x >>> 1)) & LOW_BITS);
+      }
+    }
   };
 
   const begin = (d: Declaration, c: DecisionContext): void => {
@@ -160,29 +215,26 @@ export function createEvaluationPlan(): EvaluationPlan {
       s.epoch = 0;
     }
     s.epoch++;
-    if (hsNodes.length === 0) return;
-    const goods = d.goods;
-    if (s.rows.length < goods.length) s.rows = new Int32Array(goods.length * 2);
-    for (let i = 0; i < goods.length; i++) {
-      const hs6 = hs6Of(goods[i]!.hsCode);
-      s.rows[i] = hs6 < 0 ? -1 : memoRow(hs6);
-    }
+    if (hsNodes.length !== 0) beginLines(d.goods);
   };
 
-  const compileLine = (node: ConditionNode): ((line: GoodsLine, i: number) => Truth) => {
+  /** Index of an HS-only sub-condition in the memo rows, registering it on first sight. */
+  const hsSlotOf = (node: ConditionNode): number => {
+    let k = hsIndex.get(node.key);
+    if (k === undefined) {
+      k = hsNodes.length;
+      hsNodes.push(node);
+      hsIndex.set(node.key, k);
+    }
+    return k;
+  };
+
+  const compileLine = (node: ConditionNode): PlannedLineCondition => {
     if (dependsOnlyOnHs6(node)) {
-      let k = hsIndex.get(node.key);
-      if (k === undefined) {
-        k = hsNodes.length;
-        hsNodes.push(node);
-        hsIndex.set(node.key, k);
-      }
+      const k = hsSlotOf(node);
       const word = k >> 4;
       const shift = (k & 15) * 2;
-      return (line, i) => {
-        const row = s.rows[i]!;
-        return row < 0 ? node.evaluate(s.d, s.c, line) : (((s.memoBits[row + word]! >>> shift) & 3) as Truth);
-      };
+      return (_line, i) => ((s.lineBits[i * s.memoWords + word]! >>> shift) & 3) as Truth;
     }
     const shape = node.shape;
     switch (shape.kind) {
@@ -230,12 +282,50 @@ export function createEvaluationPlan(): EvaluationPlan {
     }
   };
 
+  /** Some line is TRUE or UNKNOWN on HS sub-condition k (FALSE on every line otherwise). */
+  const somePasses = (k: number): boolean =>
+    (((s.someTrue[k >> 4]! | s.someUnknown[k >> 4]!) >>> ((k & 15) * 2)) & 1) !== 0;
+
+  /** A quantifier over an HS-only condition, read from the line aggregates begin() computed. */
+  const compileHsQuantifier = (kind: 'anyLine' | 'allLines' | 'noLine', k: number): PlannedCondition => {
+    const word = k >> 4;
+    const shift = (k & 15) * 2;
+    const anyLine = (): Truth =>
+      ((s.someTrue[word]! >>> shift) & 1) !== 0
+        ? TRUE
+        : ((s.someUnknown[word]! >>> shift) & 1) !== 0
+          ? UNKNOWN
+          : FALSE;
+    switch (kind) {
+      case 'anyLine':
+        return anyLine;
+      case 'noLine':
+        return () => negate(anyLine());
+      case 'allLines':
+        return () =>
+          s.d.goods.length === 0 || ((s.someFalse[word]! >>> shift) & 1) !== 0
+            ? FALSE
+            : ((s.someUnknown[word]! >>> shift) & 1) !== 0
+              ? UNKNOWN
+              : TRUE;
+    }
+  };
+
   const compileQuantifier = (
     kind: 'anyLine' | 'allLines' | 'noLine',
     inner: ConditionNode,
   ): ((d: Declaration) => Truth) => {
     const test = compileLine(inner);
+    // all(HS part, ...) is FALSE on every line when no line passes the HS part: then anyLine and
+    // allLines are FALSE and noLine is TRUE without visiting a line.
+    const hsParts =
+      inner.shape.kind === 'all' ? inner.shape.children.filter(dependsOnlyOnHs6).map(hsSlotOf) : [];
+    const noLineCanPass = (): boolean => {
+      for (let j = 0; j < hsParts.length; j++) if (!somePasses(hsParts[j]!)) return true;
+      return false;
+    };
     const anyLine = (d: Declaration): Truth => {
+      if (noLineCanPass()) return FALSE;
       const goods = d.goods;
       let result: Truth = FALSE;
       for (let i = 0; i < goods.length; i++) {
@@ -253,7 +343,7 @@ export function createEvaluationPlan(): EvaluationPlan {
       case 'allLines':
         return (d) => {
           const goods = d.goods;
-          if (goods.length === 0) return FALSE;
+          if (goods.length === 0 || noLineCanPass()) return FALSE;
           let result: Truth = TRUE;
           for (let i = 0; i < goods.length; i++) {
             const t = test(goods[i]!, i);
@@ -304,6 +394,11 @@ export function createEvaluationPlan(): EvaluationPlan {
       case 'noLine': {
         const known = quantifiers.get(node.key);
         if (known !== undefined) return known;
+        if (dependsOnlyOnHs6(shape.inner)) {
+          const aggregated = compileHsQuantifier(shape.kind, hsSlotOf(shape.inner));
+          quantifiers.set(node.key, aggregated);
+          return aggregated;
+        }
         const q = quantCount++;
         const evaluate = compileQuantifier(shape.kind, shape.inner);
         const cached: PlannedCondition = () => {
@@ -319,5 +414,5 @@ export function createEvaluationPlan(): EvaluationPlan {
     }
   };
 
-  return { compile, slotOf, begin, value };
+  return { compile, compileLine, slotOf, begin, value };
 }

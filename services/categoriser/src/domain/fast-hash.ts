@@ -93,25 +93,3 @@ function hex8(n: number): string {
 export function hashHex(): string {
   return hex8(hashHigh()) + hex8(hashLow());
 }
-
-/**
- * The same hash over words already collected in a buffer (hashStart(seed1, seed2), then hashWord for
- * each of words[0..n)), as hex: one tight loop with the lanes in locals.
- */
-export function hashWordsHex(words: Int32Array, n: number, seed1: number, seed2: number): string {
-  let a = seed1 | 0;
-  let b = seed2 | 0;
-  for (let i = 0; i < n; i++) {
-    let k = Math.imul(words[i]!, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, 0x1b873593);
-    let h = a ^ k;
-    h = (h << 13) | (h >>> 19);
-    a = (Math.imul(h, 5) + 0xe6546b64) | 0;
-    h = b ^ k;
-    h = (h << 17) | (h >>> 15);
-    b = (Math.imul(h, 9) + 0x38495ab5) | 0;
-  }
-  const high = fmix(a ^ n);
-  return hex8(high) + hex8(fmix(((b ^ n) + high) | 0));
-}

@@ -3,134 +3,200 @@
 // can prove which input a recorded assessment was made on. The "in1" scheme is this exact field order.
 import type { Declaration, Party } from '@clearway/schemas';
 import type { DecisionContext, TraderStats } from './decision-context.ts';
-import { hashWordsHex } from './fast-hash.ts';
 
 const NULL = 0x6e756c6c;
 const PRESENT = 0x70726573;
 
-// The words are collected in a reused buffer, then hashed in one loop (fast-hash.ts defines how a
-// string or a number becomes words). Typed-array stores past the end are ignored, so a declaration
-// too big for the buffer is detected from the final count and hashed again in a bigger one.
-let buffer = new Int32Array(4096);
+// The words are mixed as they are read, with the two lanes of fast-hash.ts (same seeds, same steps,
+// same finish), so no word buffer is written and read back. One hash at a time (synchronous).
+// [lane 1, lane 2, words mixed]
+const lanes = new Int32Array(3);
 
-function putString(w: Int32Array, n: number, s: string): number {
-  const len = s.length;
-  w[n++] = len;
-  let i = 0;
-  for (; i + 1 < len; i += 2) w[n++] = s.charCodeAt(i) | (s.charCodeAt(i + 1) << 16);
-  if (i < len) w[n++] = s.charCodeAt(i);
-  return n;
+function scramble(word: number): number {
+  const k = Math.imul(word, 0xcc9e2d51);
+  return Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+}
+function stepLane1(a: number, k: number): number {
+  const h = a ^ k;
+  return (Math.imul((h << 13) | (h >>> 19), 5) + 0xe6546b64) | 0;
+}
+function stepLane2(b: number, k: number): number {
+  const h = b ^ k;
+  return (Math.imul((h << 17) | (h >>> 15), 9) + 0x38495ab5) | 0;
 }
 
-function putNullableString(w: Int32Array, n: number, s: string | null): number {
-  if (s !== null) return putString(w, n, s);
-  w[n] = NULL;
-  return n + 1;
+function putWord(word: number): void {
+  const k = scramble(word);
+  lanes[0] = stepLane1(lanes[0]!, k);
+  lanes[1] = stepLane2(lanes[1]!, k);
+  lanes[2]!++;
+}
+
+function putWords(first: number, second: number): void {
+  let k = scramble(first);
+  const a = stepLane1(lanes[0]!, k);
+  const b = stepLane2(lanes[1]!, k);
+  k = scramble(second);
+  lanes[0] = stepLane1(a, k);
+  lanes[1] = stepLane2(b, k);
+  lanes[2] = lanes[2]! + 2;
+}
+
+/** Length first, then two UTF-16 units per word. */
+function putString(s: string): void {
+  const len = s.length;
+  let k = scramble(len);
+  let a = stepLane1(lanes[0]!, k);
+  let b = stepLane2(lanes[1]!, k);
+  let i = 0;
+  for (; i + 1 < len; i += 2) {
+    k = scramble(s.charCodeAt(i) | (s.charCodeAt(i + 1) << 16));
+    a = stepLane1(a, k);
+    b = stepLane2(b, k);
+  }
+  if (i < len) {
+    k = scramble(s.charCodeAt(i));
+    a = stepLane1(a, k);
+    b = stepLane2(b, k);
+  }
+  lanes[0] = a;
+  lanes[1] = b;
+  lanes[2] = lanes[2]! + 1 + ((len + 1) >> 1);
+}
+
+function putNullableString(s: string | null): void {
+  if (s === null) putWord(NULL);
+  else putString(s);
 }
 
 /** Integers in the safe range as two words; other numbers by their decimal text. */
-function putNumber(w: Int32Array, n: number, x: number): number {
-  if (x >= 0 && x <= 0x7fffffff && (x | 0) === x) {
-    w[n] = x;
-    w[n + 1] = 0;
-    return n + 2;
-  }
-  if (Number.isSafeInteger(x)) {
-    w[n] = x >>> 0;
-    w[n + 1] = Math.floor(x / 4294967296) ^ 0x5a5a5a5a;
-    return n + 2;
-  }
-  w[n] = 0x7f7f7f7f;
-  return putString(w, n + 1, String(x));
-}
-
-function putParty(w: Int32Array, n: number, p: Party): number {
-  n = putString(w, n, p.id);
-  n = putString(w, n, p.name);
-  n = putString(w, n, p.country);
-  return putNullableString(w, n, p.aeo);
-}
-
-function putStats(w: Int32Array, n: number, s: TraderStats | null): number {
-  if (s === null) {
-    w[n] = NULL;
-    return n + 1;
-  }
-  w[n] = PRESENT;
-  n = putNumber(w, n + 1, s.declarations);
-  n = putNumber(w, n, s.inspections);
-  n = putNumber(w, n, s.findings);
-  return putNumber(w, n, s.seizures);
-}
-
-function putInput(w: Int32Array, d: Declaration, c: DecisionContext): number {
-  let n = putString(w, 0, d.declarationId);
-  n = putNumber(w, n, d.amendment);
-  n = putNumber(w, n, d.submittedAt);
-  n = putString(w, n, d.port);
-  n = putString(w, n, d.direction);
-  n = putString(w, n, d.transportMode);
-  n = putParty(w, n, d.declarant);
-  n = putParty(w, n, d.consignor);
-  n = putParty(w, n, d.consignee);
-  n = putString(w, n, d.vehicle.tractorPlate);
-  n = putNullableString(w, n, d.vehicle.trailerPlate);
-  n = putString(w, n, d.vehicle.nationality);
-  n = putNullableString(w, n, d.bookingId);
-  if (d.slot === null) w[n++] = NULL;
+function putNumber(x: number): void {
+  if (x >= 0 && x <= 0x7fffffff && (x | 0) === x) putWords(x, 0);
+  else if (Number.isSafeInteger(x)) putWords(x >>> 0, Math.floor(x / 4294967296) ^ 0x5a5a5a5a);
   else {
-    w[n++] = PRESENT;
-    n = putNumber(w, n, d.slot.start);
-    n = putNumber(w, n, d.slot.end);
+    putWord(0x7f7f7f7f);
+    putString(String(x));
   }
-  if (d.weighbridgeGrossMassGrams === null) w[n++] = NULL;
-  else n = putNumber(w, n, d.weighbridgeGrossMassGrams);
+}
+
+function putParty(p: Party): void {
+  putString(p.id);
+  putString(p.name);
+  putString(p.country);
+  putNullableString(p.aeo);
+}
+
+function putStats(s: TraderStats | null): void {
+  if (s === null) return putWord(NULL);
+  putWord(PRESENT);
+  putNumber(s.declarations);
+  putNumber(s.inspections);
+  putNumber(s.findings);
+  putNumber(s.seizures);
+}
+
+function putInput(d: Declaration, c: DecisionContext): void {
+  putString(d.declarationId);
+  putNumber(d.amendment);
+  putNumber(d.submittedAt);
+  putString(d.port);
+  putString(d.direction);
+  putString(d.transportMode);
+  putParty(d.declarant);
+  putParty(d.consignor);
+  putParty(d.consignee);
+  putString(d.vehicle.tractorPlate);
+  putNullableString(d.vehicle.trailerPlate);
+  putString(d.vehicle.nationality);
+  putNullableString(d.bookingId);
+  if (d.slot === null) putWord(NULL);
+  else {
+    putWord(PRESENT);
+    putNumber(d.slot.start);
+    putNumber(d.slot.end);
+  }
+  if (d.weighbridgeGrossMassGrams === null) putWord(NULL);
+  else putNumber(d.weighbridgeGrossMassGrams);
   const goods = d.goods;
-  n = putNumber(w, n, goods.length);
+  putNumber(goods.length);
   for (let i = 0; i < goods.length; i++) {
     const l = goods[i]!;
-    n = putNumber(w, n, l.lineNo);
-    n = putString(w, n, l.hsCode);
-    n = putString(w, n, l.description);
-    n = putNumber(w, n, l.packages);
-    n = putNumber(w, n, l.grossMassGrams);
-    n = putNumber(w, n, l.netMassGrams);
-    n = putNumber(w, n, l.valueMinor);
-    n = putString(w, n, l.currency);
-    n = putString(w, n, l.originCountry);
+    putNumber(l.lineNo);
+    putString(l.hsCode);
+    putString(l.description);
+    putNumber(l.packages);
+    putNumber(l.grossMassGrams);
+    putNumber(l.netMassGrams);
+    putNumber(l.valueMinor);
+    putString(l.currency);
+    putString(l.originCountry);
     const dg = l.dangerousGoods;
-    if (dg === null) w[n++] = NULL;
+    if (dg === null) putWord(NULL);
     else {
-      n = putString(w, n, dg.unNumber);
-      n = putString(w, n, dg.hazardClass);
+      putString(dg.unNumber);
+      putString(dg.hazardClass);
     }
     const temperature = l.temperatureControl;
-    if (temperature === null) w[n++] = NULL;
+    if (temperature === null) putWord(NULL);
     else {
-      n = putNumber(w, n, temperature.minDeciCelsius);
-      n = putNumber(w, n, temperature.maxDeciCelsius);
+      putNumber(temperature.minDeciCelsius);
+      putNumber(temperature.maxDeciCelsius);
     }
   }
   const documents = d.documents;
-  n = putNumber(w, n, documents.length);
+  putNumber(documents.length);
   for (let i = 0; i < documents.length; i++) {
-    n = putString(w, n, documents[i]!.type);
-    n = putString(w, n, documents[i]!.reference);
+    putString(documents[i]!.type);
+    putString(documents[i]!.reference);
   }
-  n = putStats(w, n, c.declarant);
-  n = putStats(w, n, c.consignor);
-  n = putStats(w, n, c.consignee);
-  w[n++] = c.pairSeenBefore === null ? NULL : c.pairSeenBefore ? 1 : 0;
-  if (c.bookedGrossMassGrams === null) w[n++] = NULL;
-  else n = putNumber(w, n, c.bookedGrossMassGrams);
-  return n;
+  putStats(c.declarant);
+  putStats(c.consignor);
+  putStats(c.consignee);
+  putWord(c.pairSeenBefore === null ? NULL : c.pairSeenBefore ? 1 : 0);
+  if (c.bookedGrossMassGrams === null) putWord(NULL);
+  else putNumber(c.bookedGrossMassGrams);
+}
+
+const hexCodes = Array.from({ length: 16 }, (_, i) => '0123456789abcdef'.charCodeAt(i));
+
+function finish(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
 }
 
 export function inputHash(d: Declaration, c: DecisionContext): string {
-  let n = putInput(buffer, d, c);
-  if (n > buffer.length) {
-    buffer = new Int32Array(n * 2);
-    n = putInput(buffer, d, c);
-  }
-  return `in1:${hashWordsHex(buffer, n, 0x9e3779b9, 0x7f4a7c15)}`;
+  lanes[0] = 0x9e3779b9;
+  lanes[1] = 0x7f4a7c15;
+  lanes[2] = 0;
+  putInput(d, c);
+  const n = lanes[2];
+  const high = finish(lanes[0] ^ n);
+  const low = finish(((lanes[1] ^ n) + high) | 0);
+  // "in1:" and 16 hex digits as one string, instead of concatenating two-digit pieces.
+  const x = hexCodes;
+  return String.fromCharCode(
+    105,
+    110,
+    49,
+    58,
+    x[high >>> 28]!,
+    x[(high >>> 24) & 15]!,
+    x[(high >>> 20) & 15]!,
+    x[(high >>> 16) & 15]!,
+    x[(high >>> 12) & 15]!,
+    x[(high >>> 8) & 15]!,
+    x[(high >>> 4) & 15]!,
+    x[high & 15]!,
+    x[low >>> 28]!,
+    x[(low >>> 24) & 15]!,
+    x[(low >>> 20) & 15]!,
+    x[(low >>> 16) & 15]!,
+    x[(low >>> 12) & 15]!,
+    x[(low >>> 8) & 15]!,
+    x[(low >>> 4) & 15]!,
+    x[low & 15]!,
+  );
 }
