@@ -1,7 +1,8 @@
 // Replay and verification throughput from the real broker, next to a plain consume of the same
-// topics (same reader, no decoding, no decisions) in the same run. Replay reads, decodes and
-// re-decides on one thread, as the CLI does.
-//   npm run bench:replay [-- --declarations=100000]
+// topics (same reader, no decoding, no decisions) in the same run. Replay decodes and re-decides on the
+// reading thread and in worker threads, as the CLI does (its default worker count unless --workers is
+// given; 0: all on one thread).
+//   npm run bench:replay [-- --declarations=100000] [--workers=N]
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { assess, canonicalRulesetJson } from '@clearway/categoriser';
@@ -11,11 +12,12 @@ import { createTestPlatform } from '@clearway/test';
 import { generateDeclarations, routingFacts } from '@clearway/categoriser';
 import { readWindow } from '../src/adapters/read-window.ts';
 import { loadCandidateRuleset } from '../src/adapters/ruleset-file.ts';
-import { runReplay } from '../src/commands.ts';
+import { defaultReplayWorkers, runReplay } from '../src/commands.ts';
 
 const arg = (name: string, fallback: number) =>
   Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
 const total = arg('declarations', 100_000);
+const workers = arg('workers', defaultReplayWorkers());
 
 const stack = await ensureStack({ ...process.env });
 Object.assign(process.env, stack.endpoints);
@@ -92,7 +94,10 @@ console.log(
 
 async function timeReplay() {
   const started = performance.now();
-  const report = await runReplay(platform, { window, graceMs: 0 });
+  const report = await runReplay(
+    { ...platform, registrySettings: platform.settings },
+    { window, graceMs: 0, workers },
+  );
   const seconds = (performance.now() - started) / 1000;
   const perSec = report.counts.verified / seconds;
   console.log(
@@ -109,6 +114,7 @@ await stack.stop();
 const result = {
   bench: 'replay',
   declarations: total,
+  workers,
   verifiedPerSec: Math.round(verifiedPerSec),
   plainConsumePerSec: Math.round(plainConsumePerSec),
   ratio: Number((verifiedPerSec / plainConsumePerSec).toFixed(3)),

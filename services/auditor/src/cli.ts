@@ -1,6 +1,6 @@
 // `clearway audit`: replay and verify a window, trace one declaration, backtest a candidate ruleset.
 //   node services/auditor/src/cli.ts replay --from 2026-11-01T00:00Z --to 2026-11-02T00:00Z [--port KHORGOS]
-//        [--grace-minutes 120] [--json out.json] [--csv out.csv] [--html out.html]
+//        [--grace-minutes 120] [--workers N] [--json out.json] [--csv out.csv] [--html out.html]
 //   node services/auditor/src/cli.ts trace <declarationId> [--from …] [--to …] [--json out.json]
 //   node services/auditor/src/cli.ts backtest --ruleset candidate.yaml --from … --to … [--port …]
 //        [--ports ports.yaml] [--json …] [--csv …] [--html …]
@@ -14,7 +14,7 @@ import { loadTopicCatalogue, prefixedCatalogue, topicNames } from '@clearway/inf
 import { createAvroSerde, createKafka, createSchemaRegistry } from '@clearway/kafka';
 import { createLogger } from '@clearway/observability';
 import { auditorConfig } from './config.ts';
-import { runBacktest, runReplay, runTrace, type AuditClients } from './commands.ts';
+import { defaultReplayWorkers, runBacktest, runReplay, runTrace, type AuditClients } from './commands.ts';
 import { laneThroughputs, portsFileSchema, type LaneThroughput } from './domain/lane-capacity.ts';
 import { renderBacktestCsv, renderReplayCsv } from './domain/render-csv.ts';
 import { renderBacktestHtml, renderReplayHtml } from './domain/render-html.ts';
@@ -23,11 +23,13 @@ import { createProgress } from './adapters/progress.ts';
 import { loadCandidateRuleset } from './adapters/ruleset-file.ts';
 
 const usage = `usage:
-  cli.ts replay   --from <time> --to <time> [--port CODE] [--grace-minutes N] [--json F] [--csv F] [--html F]
+  cli.ts replay   --from <time> --to <time> [--port CODE] [--grace-minutes N] [--workers N]
+                  [--json F] [--csv F] [--html F]
   cli.ts trace    <declarationId> [--from <time>] [--to <time>] [--json F]
   cli.ts backtest --ruleset <ruleset.yaml> --from <time> --to <time> [--port CODE] [--ports ports.yaml]
                   [--grace-minutes N] [--json F] [--csv F] [--html F]
-times are ISO 8601, e.g. 2026-11-01T00:00Z`;
+times are ISO 8601, e.g. 2026-11-01T00:00Z; --workers: replay threads besides the reader (0: none),
+default ${defaultReplayWorkers()}`;
 
 class UsageError extends Error {}
 
@@ -47,6 +49,7 @@ const { positionals, values } = (() => {
         to: { type: 'string' },
         port: { type: 'string' },
         'grace-minutes': { type: 'string' },
+        workers: { type: 'string' },
         json: { type: 'string' },
         csv: { type: 'string' },
         html: { type: 'string' },
@@ -80,7 +83,19 @@ function clients(): AuditClients {
     kafka: createKafka(config, logger, 'clearway-auditor'),
     serde: createAvroSerde(createSchemaRegistry(config), catalogue),
     topics: topicNames(config.TOPIC_PREFIX),
+    registrySettings: config,
+    catalogue,
   };
+}
+
+function workers(): number {
+  const parsed = z.coerce
+    .number()
+    .int()
+    .min(0)
+    .safeParse(values.workers ?? String(defaultReplayWorkers()));
+  if (!parsed.success) throw new UsageError('--workers must be a whole number, 0 or more');
+  return parsed.data;
 }
 
 function window() {
@@ -125,7 +140,11 @@ async function main(): Promise<number> {
     case 'replay': {
       const options = window();
       const progress = createProgress('replay');
-      const report = await runReplay(clients(), { ...options, onProgress: progress.update });
+      const report = await runReplay(clients(), {
+        ...options,
+        workers: workers(),
+        onProgress: progress.update,
+      });
       progress.done();
       console.log(renderReplayText(report));
       write(values.json, () => JSON.stringify(report, null, 2), 'JSON report');

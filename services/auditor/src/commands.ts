@@ -1,6 +1,8 @@
 // The audit commands' I/O: read the topics for a window, decode, and feed the pure replay, trace and
 // backtest. Nothing here writes to a topic or commits an offset.
-import type { TopicNames } from '@clearway/infra';
+import { availableParallelism } from 'node:os';
+import type { RegistrySettings } from '@clearway/config';
+import type { TopicNames, TopicSpec } from '@clearway/infra';
 import type { AvroSerde, Kafka } from '@clearway/kafka';
 import type {
   ClearanceOutcome,
@@ -16,14 +18,21 @@ import type { CorruptRecord, Located, TimeWindow } from './domain/audit-records.
 import { createBacktest, type BacktestReport } from './domain/backtest.ts';
 import type { LaneThroughput } from './domain/lane-capacity.ts';
 import { createReplay, type Replay, type ReplayReport } from './domain/replay.ts';
+import { createReplayJoin } from './domain/replay-join.ts';
+import { hashOfId, hashOfKey, planShards, shardOf } from './domain/shard-of.ts';
 import { buildTrace, type TraceInput, type TraceReport } from './domain/trace.ts';
 import { readWindow, type RawRecord, type TopicRange } from './adapters/read-window.ts';
+import { startReplayWorkers } from './adapters/replay-worker-pool.ts';
+import { createShardFeeder } from './adapters/shard-feeder.ts';
 import { createRulesetStore } from './adapters/ruleset-store.ts';
 
 export interface AuditClients {
   kafka: Kafka;
   serde: AvroSerde;
   topics: TopicNames;
+  /** Replay workers build their own serde from these. */
+  registrySettings: RegistrySettings;
+  catalogue: TopicSpec[];
 }
 
 export interface WindowOptions {
@@ -32,7 +41,12 @@ export interface WindowOptions {
   /** Read this much either side of the window, so a decision's other records are found. */
   graceMs: number;
   onProgress?: (done: number, total: number) => void;
+  /** Replay: worker threads that decode and re-decide besides this one; 0 does it all here. */
+  workers?: number;
 }
+
+/** One worker per core but one: this thread reads from the broker and joins a smaller shard. */
+export const defaultReplayWorkers = (): number => Math.max(1, availableParallelism() - 1);
 
 type Handler = (record: Located<unknown>) => void;
 
@@ -101,33 +115,132 @@ export function replayHandlers(topics: TopicNames, replay: Replay): Map<string, 
 }
 
 export async function runReplay(clients: AuditClients, options: WindowOptions): Promise<ReplayReport> {
-  const { topics } = clients;
-  const corrupt: CorruptRecord[] = [];
-  const { store } = await readRulesets(clients, (c) => corrupt.push(c));
-  const port = options.port ? { port: options.port } : {};
-  const progress = options.onProgress ? { onProgress: options.onProgress } : {};
-  const ranges = windowRanges(
-    [
-      topics.declarations,
-      topics.riskAssessments,
-      topics.laneAssignments,
-      topics.inspectionResults,
-      topics.clearanceOutcomes,
-      topics.dlqCategoriser,
-    ],
-    options,
-  );
-
-  const replay = createReplay({ window: options.window, ...port, rulesets: store.lookup });
-  for (const c of corrupt) replay.addCorrupt(c);
-  const summary = await readWindow({
-    kafka: clients.kafka,
-    ranges,
-    onBatch: dispatcher(clients.serde, replayHandlers(topics, replay), replay.addCorrupt),
-    ...progress,
-  });
-  return replay.finish(summary.incomplete);
+  const workers = options.workers ?? defaultReplayWorkers();
+  const report = await replayInShards(clients, options, { workers, defer: true });
+  // Null when some declaration or assessment was keyed by something other than its declaration id:
+  // its partner may have been joined in another shard, or its copies taken out of order. One shard
+  // that decodes everything as it arrives sees them all.
+  return report ?? (await replayInShards(clients, options, { workers: 0, defer: false }))!;
 }
+
+// Declarations and assessments, most of the work, are decoded, joined and re-decided in shards chosen
+// by record key: shard 0 on this thread, one more per worker thread. The other topics are decoded
+// here. Records are numbered as they arrive, so the merged report is the one a single shard gives.
+async function replayInShards(
+  clients: AuditClients,
+  options: WindowOptions,
+  how: { workers: number; defer: boolean },
+): Promise<ReplayReport | null> {
+  const { topics, serde } = clients;
+  const port = options.port ? { port: options.port } : {};
+  const workerCount = how.workers;
+  const plan = planShards(workerCount);
+  // Started first: a worker takes a while to load, and the rulesets are read meanwhile.
+  const workers =
+    workerCount > 0
+      ? startReplayWorkers({
+          plan,
+          registry: clients.registrySettings,
+          catalogue: clients.catalogue,
+          declarationsTopic: topics.declarations,
+          defer: how.defer,
+          window: options.window,
+          ...port,
+        })
+      : null;
+  try {
+    const corrupt: CorruptRecord[] = [];
+    const { store, published } = await readRulesets(clients, (c) => corrupt.push(c));
+    workers?.addRulesets(published);
+    const replay = createReplay({ window: options.window, ...port, rulesets: store.lookup });
+    for (const c of corrupt) replay.addCorrupt(c);
+    const here = createReplayJoin({ window: options.window, ...port, rulesets: store.lookup });
+    const feeder = createShardFeeder({
+      serde,
+      join: here,
+      owns: (declarationId) => shardOf(hashOfId(declarationId), plan) === 0,
+      defer: how.defer,
+      onCorrupt: replay.addCorrupt,
+    });
+    const joinHere = (r: RawRecord, seq: number) =>
+      r.topic === topics.declarations
+        ? feeder.declaration(locationOf(r), seq, r.key === null ? null : r.key.toString(), r.value!)
+        : feeder.assessment(locationOf(r), seq, r.value!);
+    const join = async (topic: string, records: RawRecord[]): Promise<void> => {
+      const seqs: number[] = [];
+      const local: number[] = [];
+      const picked: number[][] = Array.from({ length: workerCount }, () => []);
+      records.forEach((r, i) => {
+        if (r.value === null) {
+          replay.addCorrupt({ ...locationOf(r), reason: 'record has no value' });
+          seqs.push(-1);
+          return;
+        }
+        seqs.push(replay.arrival());
+        const shard = shardOf(hashOfKey(r.key), plan);
+        if (shard === 0) local.push(i);
+        else picked[shard - 1]!.push(i);
+      });
+      // The workers' share leaves first, so they work while this thread does its own.
+      workers?.send(topic, records, seqs, picked);
+      for (const i of local) {
+        const step = joinHere(records[i]!, seqs[i]!);
+        if (step) await step;
+      }
+      await workers?.caughtUp();
+    };
+
+    const joined = new Set([topics.declarations, topics.riskAssessments]);
+    const handlers = replayHandlers(topics, replay);
+    for (const topic of joined) handlers.delete(topic);
+    const decodeHere = dispatcher(serde, handlers, replay.addCorrupt);
+    const summary = await readWindow({
+      kafka: clients.kafka,
+      ranges: windowRanges(
+        [
+          topics.declarations,
+          topics.riskAssessments,
+          topics.laneAssignments,
+          topics.inspectionResults,
+          topics.clearanceOutcomes,
+          topics.dlqCategoriser,
+        ],
+        options,
+      ),
+      onBatch: async (records) => {
+        // A batch holds one partition's records; split by topic anyway, keeping their order.
+        let from = 0;
+        for (let i = 1; i <= records.length; i++) {
+          const topic = records[from]!.topic;
+          if (i < records.length && records[i]!.topic === topic) continue;
+          const run = records.slice(from, i);
+          if (joined.has(topic)) await join(topic, run);
+          else await decodeHere(run);
+          from = i;
+        }
+      },
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    });
+    const queries = replay.joinQueries();
+    // The workers flush and summarise while this thread flushes its own shard.
+    const elsewhere = workers?.finish(queries);
+    elsewhere?.catch(() => undefined); // awaited below, once this shard is flushed
+    await feeder.flush();
+    const there = elsewhere ? await elsewhere : { summaries: [], corrupt: [], misrouted: 0 };
+    if (feeder.misrouted() + there.misrouted > 0) return null;
+    for (const c of there.corrupt) replay.addCorrupt(c.item, c.seq);
+    return replay.finish(summary.incomplete, [here.summarise(queries), ...there.summaries]);
+  } finally {
+    await workers?.close();
+  }
+}
+
+const locationOf = (r: RawRecord) => ({
+  topic: r.topic,
+  partition: r.partition,
+  offset: r.offset,
+  timestamp: r.timestamp,
+});
 
 export async function runTrace(
   clients: AuditClients,

@@ -33,6 +33,13 @@ export const amendmentKey = (declarationId: string, amendment: number): string =
 
 export const levels: readonly InspectionLevel[] = ['RELEASE', 'DOCUMENTARY', 'SCAN', 'PHYSICAL'];
 
+export const emptyLevelCounts = (): Record<InspectionLevel, number> => ({
+  RELEASE: 0,
+  DOCUMENTARY: 0,
+  SCAN: 0,
+  PHYSICAL: 0,
+});
+
 export const where = (at: RecordLocation): string => `${at.topic}[${at.partition}]@${at.offset}`;
 
 const HOUR = 3_600_000;

@@ -3,9 +3,17 @@
 // inspection results; the random control share's compliance rate is the baseline.
 import { assess, type CompiledRuleset } from '@clearway/categoriser';
 import type { Declaration, InspectionLevel, InspectionResult, RiskAssessment } from '@clearway/schemas';
-import { amendmentKey, hourOf, inWindow, levels, type Located, type TimeWindow } from './audit-records.ts';
+import {
+  amendmentKey,
+  emptyLevelCounts,
+  hourOf,
+  inWindow,
+  levels,
+  type Located,
+  type TimeWindow,
+} from './audit-records.ts';
 import type { LaneThroughput } from './lane-capacity.ts';
-import { emptyLevelCounts, iso, type LevelsAt } from './replay.ts';
+import { iso, type LevelsAt } from './replay.ts';
 
 export interface LevelShift {
   declarationId: string;

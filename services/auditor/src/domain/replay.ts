@@ -13,21 +13,22 @@ import type {
 } from '@clearway/schemas';
 import {
   amendmentKey,
-  hourOf,
   inWindow,
+  levels,
   type CorruptRecord,
   type Located,
   type RecordLocation,
   type TimeWindow,
 } from './audit-records.ts';
 import {
-  compareDecided,
-  decidedFields,
-  recompute,
-  type Decided,
-  type FieldDifference,
-  type Verification,
-} from './verify-assessment.ts';
+  ASSESSED,
+  DECLARED_IN_WINDOW,
+  createReplayJoin,
+  type Arrived,
+  type JoinQueries,
+  type JoinSummary,
+} from './replay-join.ts';
+import type { FieldDifference } from './verify-assessment.ts';
 
 /** A ruleset version by content hash, or why it cannot be had. */
 export type RulesetLookup = (version: string) => { ruleset: CompiledRuleset } | { missing: string };
@@ -105,146 +106,42 @@ export interface ReplayReport {
   incompleteReads: string[];
 }
 
-// What is kept of each assessment once it is verified: the full record only while it waits for its
-// declaration, so a long window does not hold every assessment in memory.
-interface AssessmentSeen {
-  key: string;
-  assessmentId: string;
-  declarationId: string;
-  amendment: number;
-  rulesetVersion: string;
-  inspectionLevel: InspectionLevel;
-  submittedAt: number;
-  value: RiskAssessment | null;
-  at: RecordLocation;
-  verification: Verification | undefined;
-}
-
-// A declaration is held only until an assessment of it is verified; then only what that decision
-// was made on and what it recomputed to is kept, so memory does not grow with the window.
-interface DeclarationSeen {
-  declarationId: string;
-  amendment: number;
-  at: RecordLocation;
-  value: Declaration | null;
-  first: { version: string; context: string; decided: Decided } | null;
-}
-
 const locationKey = (topic: string, partition: number, offset: string): string =>
   `${topic}:${partition}:${offset}`;
 
-export const emptyLevelCounts = (): Record<InspectionLevel, number> => ({
-  RELEASE: 0,
-  DOCUMENTARY: 0,
-  SCAN: 0,
-  PHYSICAL: 0,
-});
-
+/**
+ * The replay of a window. Declarations and assessments go to the join, either here (one thread) or
+ * in worker shards that number each record with `arrival()` and hand their summaries to `finish`;
+ * the other topics and the report's bookkeeping stay here.
+ */
 export function createReplay(options: { window: TimeWindow; port?: string; rulesets: RulesetLookup }) {
-  const { window, port, rulesets } = options;
-  const declarations = new Map<string, DeclarationSeen>();
-  const assessments: AssessmentSeen[] = [];
-  const waiting = new Map<string, AssessmentSeen[]>(); // assessments whose declaration is not read yet
+  const { window, port } = options;
+  const join = createReplayJoin(options);
   const assignments: Located<LaneAssignment>[] = [];
   const outcomes: Located<ClearanceOutcome>[] = [];
   const deadLetters = new Map<string, string>();
-  const corrupt: CorruptRecord[] = [];
+  const corrupt: Arrived<CorruptRecord>[] = [];
   let results = 0;
-  const compiled = new Map<string, ReturnType<RulesetLookup>>();
-  const rulesetOf = (version: string): CompiledRuleset | string => {
-    let found = compiled.get(version);
-    if (found === undefined) {
-      found = rulesets(version);
-      compiled.set(version, found);
-    }
-    return 'ruleset' in found ? found.ruleset : found.missing;
-  };
+  let arrivals = 0;
   const ofPort = (p: string): boolean => port === undefined || p === port;
 
-  const verify = (seen: AssessmentSeen, assessment: RiskAssessment, declaration: DeclarationSeen): void => {
-    seen.value = null;
-    const version = assessment.rulesetVersion;
-    const context = JSON.stringify(assessment.context);
-    const first = declaration.first;
-    if (declaration.value === null && first !== null) {
-      // A later assessment of an amendment already verified: the same inputs must give the same fields.
-      const ruleset = first.version === version ? undefined : rulesetOf(version);
-      if (typeof ruleset === 'string') {
-        seen.verification = { status: 'unverifiable', reason: ruleset };
-        return;
-      }
-      seen.verification =
-        first.version === version && first.context === context
-          ? compareDecided(decidedFields(assessment), first.decided)
-          : {
-              status: 'different',
-              differences: [
-                first.version === version
-                  ? { field: 'context', recorded: context, recomputed: first.context }
-                  : { field: 'rulesetVersion', recorded: version, recomputed: first.version },
-              ],
-            };
-      return;
+  // Amendments and assessment ids the outcome and assignment checks ask the join about, in a fixed order.
+  const joinQueries = (): JoinQueries => {
+    const keys = new Set<string>();
+    const assessmentIds = new Set<string>();
+    for (const a of assignments) keys.add(amendmentKey(a.value.declarationId, a.value.amendment));
+    for (const o of outcomes) {
+      keys.add(amendmentKey(o.value.declarationId, o.value.amendment));
+      assessmentIds.add(o.value.assessmentId);
     }
-    if (declaration.value === null) return;
-    const ruleset = rulesetOf(version);
-    const again =
-      typeof ruleset === 'string'
-        ? { unverifiable: ruleset }
-        : recompute(ruleset, declaration.value, assessment);
-    if ('unverifiable' in again) {
-      seen.verification = { status: 'unverifiable', reason: again.unverifiable };
-      return;
-    }
-    seen.verification = compareDecided(decidedFields(assessment), again);
-    declaration.first = { version, context, decided: again };
-    declaration.value = null;
+    return { keys: [...keys], assessmentIds: [...assessmentIds] };
   };
 
   return {
-    addDeclaration: (record: Located<Declaration>): void => {
-      if (!ofPort(record.value.port)) return;
-      const key = amendmentKey(record.value.declarationId, record.value.amendment);
-      if (declarations.has(key)) return; // a resubmitted copy; the categoriser dead-letters it
-      const entry: DeclarationSeen = {
-        declarationId: record.value.declarationId,
-        amendment: record.value.amendment,
-        at: record.at,
-        value: record.value,
-        first: null,
-      };
-      declarations.set(key, entry);
-      const pending = waiting.get(key);
-      if (pending) {
-        for (const seen of pending) if (seen.value) verify(seen, seen.value, entry);
-        waiting.delete(key);
-      }
-    },
-    addAssessment: (record: Located<RiskAssessment>): void => {
-      if (!ofPort(record.value.port)) return;
-      const a = record.value;
-      const key = amendmentKey(a.declarationId, a.amendment);
-      const seen: AssessmentSeen = {
-        key,
-        assessmentId: a.assessmentId,
-        declarationId: a.declarationId,
-        amendment: a.amendment,
-        rulesetVersion: a.rulesetVersion,
-        inspectionLevel: a.inspectionLevel,
-        submittedAt: a.submittedAt,
-        value: a,
-        at: record.at,
-        verification: undefined,
-      };
-      assessments.push(seen);
-      const declaration = declarations.get(key);
-      if (declaration) verify(seen, a, declaration);
-      else {
-        const pending = waiting.get(key);
-        if (pending) pending.push(seen);
-        else waiting.set(key, [seen]);
-      }
-    },
+    /** Numbers a record joined elsewhere (a worker shard), in the order records arrive here. */
+    arrival: (): number => arrivals++,
+    addDeclaration: (record: Located<Declaration>): void => join.addDeclaration(record, arrivals++),
+    addAssessment: (record: Located<RiskAssessment>): void => join.addAssessment(record, arrivals++),
     addAssignment: (record: Located<LaneAssignment>): void => {
       if (ofPort(record.value.port)) assignments.push(record);
     },
@@ -258,78 +155,42 @@ export function createReplay(options: { window: TimeWindow; port?: string; rules
       const v = record.value;
       deadLetters.set(locationKey(v.sourceTopic, v.sourcePartition, v.sourceOffset), v.reasonCode);
     },
-    addCorrupt: (record: CorruptRecord): void => {
-      corrupt.push(record);
+    /** A record that did not decode; `seq` is its arrival number when a worker found it. */
+    addCorrupt: (record: CorruptRecord, seq: number = arrivals++): void => {
+      corrupt.push({ seq, item: record });
     },
+    joinQueries,
 
-    finish: (incompleteReads: string[] = []): ReplayReport => {
-      const declarationsInScope = new Set<string>();
-      for (const [key, d] of declarations) if (inWindow(window, d.at.timestamp)) declarationsInScope.add(key);
+    /** The report; `joined` are the worker shards' summaries of `joinQueries()`, else the join here. */
+    finish: (incompleteReads: string[] = [], joined?: JoinSummary[]): ReplayReport => {
+      const queries = joinQueries();
+      const summaries = joined ?? [join.summarise(queries)];
+      const flags = new Map<string, number>();
+      queries.keys.forEach((key, i) => {
+        let f = 0;
+        for (const s of summaries) f |= s.keyFlags[i] ?? 0;
+        flags.set(key, f);
+      });
+      const knownIds = new Set(
+        queries.assessmentIds.filter((_, i) => summaries.some((s) => s.knownAssessmentIds[i])),
+      );
+      const has = (key: string, flag: number) => ((flags.get(key) ?? 0) & flag) !== 0;
       const inScope = (key: string, at: RecordLocation) =>
-        declarationsInScope.has(key) || inWindow(window, at.timestamp);
+        has(key, DECLARED_IN_WINDOW) || inWindow(window, at.timestamp);
 
-      const gaps: Gap[] = [];
-      const differences: AssessmentDifference[] = [];
-      const unverifiable: Unverifiable[] = [];
-      const assessedKeys = new Map<string, RecordLocation[]>();
-      const assessmentIds = new Set<string>();
-      const byHour = new Map<number, Record<InspectionLevel, number>>();
-      const versions = new Map<string, number>();
-      let verified = 0;
-      let assessmentsInScope = 0;
-      for (const seen of assessments) {
-        assessmentIds.add(seen.assessmentId);
-        const same = assessedKeys.get(seen.key);
-        if (same) same.push(seen.at);
-        else assessedKeys.set(seen.key, [seen.at]);
-        if (!inScope(seen.key, seen.at)) continue;
-        assessmentsInScope++;
-        const a = seen;
-        versions.set(a.rulesetVersion, (versions.get(a.rulesetVersion) ?? 0) + 1);
-        const hour = hourOf(a.submittedAt);
-        const counts = byHour.get(hour) ?? emptyLevelCounts();
-        counts[a.inspectionLevel]++;
-        byHour.set(hour, counts);
-        const v = seen.verification;
-        if (v === undefined)
-          gaps.push({
-            kind: 'ASSESSMENT_WITHOUT_DECLARATION',
-            declarationId: a.declarationId,
-            amendment: a.amendment,
-            detail: `assessment ${a.assessmentId} has no declaration in the window`,
-            at: seen.at,
-          });
-        else if (v.status === 'verified') verified++;
-        else if (v.status === 'different')
-          differences.push({
-            assessmentId: a.assessmentId,
-            declarationId: a.declarationId,
-            amendment: a.amendment,
-            rulesetVersion: a.rulesetVersion,
-            differences: v.differences,
-            at: seen.at,
-          });
-        else
-          unverifiable.push({
-            assessmentId: a.assessmentId,
-            rulesetVersion: a.rulesetVersion,
-            reason: v.reason,
-            at: seen.at,
-          });
-      }
+      const gaps: Gap[] = inArrivalOrder(summaries.map((s) => s.withoutDeclaration));
+      const differences = inArrivalOrder(summaries.map((s) => s.differences));
+      const unverifiable = inArrivalOrder(summaries.map((s) => s.unverifiable));
 
       const deadLettered: ReplayReport['deadLettered'] = [];
-      for (const key of declarationsInScope) {
-        if (assessedKeys.has(key)) continue;
-        const d = declarations.get(key)!;
+      for (const d of inArrivalOrder(summaries.map((s) => s.unassessed))) {
         const code = deadLetters.get(locationKey(d.at.topic, d.at.partition, d.at.offset));
-        const entry = { declarationId: d.declarationId, amendment: d.amendment, at: d.at };
-        if (code !== undefined) deadLettered.push({ ...entry, reasonCode: code });
+        if (code !== undefined) deadLettered.push({ ...d, reasonCode: code });
         else
           gaps.push({
             kind: 'DECLARATION_WITHOUT_ASSESSMENT',
-            ...entry,
-            detail: `declaration ${key} has no assessment and was not dead-lettered`,
+            ...d,
+            detail: `declaration ${amendmentKey(d.declarationId, d.amendment)} has no assessment and was not dead-lettered`,
           });
       }
 
@@ -360,7 +221,7 @@ export function createReplay(options: { window: TimeWindow; port?: string; rules
         const key = amendmentKey(o.value.declarationId, o.value.amendment);
         if (!inScope(key, o.at)) continue;
         outcomesInScope++;
-        if (!assessmentIds.has(o.value.assessmentId) && !assessedKeys.has(key))
+        if (!knownIds.has(o.value.assessmentId) && !has(key, ASSESSED))
           gaps.push({
             kind: 'OUTCOME_WITHOUT_ASSESSMENT',
             declarationId: o.value.declarationId,
@@ -370,12 +231,7 @@ export function createReplay(options: { window: TimeWindow; port?: string; rules
           });
       }
 
-      const duplicates: Duplicate[] = [];
-      for (const [key, records] of assessedKeys)
-        if (records.length > 1 && inScope(key, records[0]!)) {
-          const [declarationId, amendment] = splitKey(key);
-          duplicates.push({ kind: 'ASSESSMENT', declarationId, amendment, records });
-        }
+      const duplicates: Duplicate[] = inArrivalOrder(summaries.map((s) => s.duplicates));
       for (const [key, records] of finals)
         if (records.length > 1 && inScope(key, records[0]!.at)) {
           const [declarationId, amendment] = splitKey(key);
@@ -398,8 +254,11 @@ export function createReplay(options: { window: TimeWindow; port?: string; rules
           gapOrder.indexOf(a.kind) - gapOrder.indexOf(b.kind) ||
           a.declarationId.localeCompare(b.declarationId),
       );
+      const sum = (f: (s: JoinSummary) => number) => summaries.reduce((n, s) => n + f(s), 0);
+      const declarations = sum((s) => s.declarations);
+      const assessments = sum((s) => s.assessments);
       const noData =
-        declarationsInScope.size === 0 && assessmentsInScope === 0
+        declarations === 0 && assessments === 0
           ? `no declarations or assessments between ${iso(window.from)} and ${iso(window.to)}${port ? ` at ${port}` : ''}`
           : null;
       return {
@@ -408,9 +267,9 @@ export function createReplay(options: { window: TimeWindow; port?: string; rules
         port: port ?? null,
         noData,
         counts: {
-          declarations: declarationsInScope.size,
-          assessments: assessmentsInScope,
-          verified,
+          declarations,
+          assessments,
+          verified: sum((s) => s.verified),
           different: differences.length,
           unverifiable: unverifiable.length,
           assignments: assignmentsInScope,
@@ -425,15 +284,47 @@ export function createReplay(options: { window: TimeWindow; port?: string; rules
         gaps,
         duplicates,
         deadLettered,
-        corrupt,
-        levelsByHour: [...byHour.entries()]
-          .sort(([a], [b]) => a - b)
-          .map(([hour, counts]) => ({ hour, counts })),
-        rulesetVersions: [...versions.entries()].map(([version, n]) => ({ version, assessments: n })),
+        corrupt: inArrivalOrder([corrupt]),
+        levelsByHour: mergeLevels(summaries),
+        rulesetVersions: mergeVersions(summaries),
         incompleteReads,
       };
     },
   };
+}
+
+const inArrivalOrder = <T>(lists: Arrived<T>[][]): T[] =>
+  lists
+    .flat()
+    .sort((a, b) => a.seq - b.seq)
+    .map((a) => a.item);
+
+function mergeLevels(summaries: JoinSummary[]): LevelsAt[] {
+  const byHour = new Map<number, Record<InspectionLevel, number>>();
+  for (const s of summaries)
+    for (const [hour, counts] of s.levelsByHour) {
+      const into = byHour.get(hour);
+      if (!into) byHour.set(hour, { ...counts });
+      else for (const level of levels) into[level] += counts[level];
+    }
+  return [...byHour.entries()].sort(([a], [b]) => a - b).map(([hour, counts]) => ({ hour, counts }));
+}
+
+// A version is listed where one thread would first have met it: at its earliest assessment.
+function mergeVersions(summaries: JoinSummary[]): ReplayReport['rulesetVersions'] {
+  const versions = new Map<string, { assessments: number; firstSeq: number }>();
+  for (const s of summaries)
+    for (const v of s.rulesetVersions) {
+      const into = versions.get(v.version);
+      if (!into) versions.set(v.version, { assessments: v.assessments, firstSeq: v.firstSeq });
+      else {
+        into.assessments += v.assessments;
+        into.firstSeq = Math.min(into.firstSeq, v.firstSeq);
+      }
+    }
+  return [...versions.entries()]
+    .sort(([, a], [, b]) => a.firstSeq - b.firstSeq)
+    .map(([version, v]) => ({ version, assessments: v.assessments }));
 }
 
 export type Replay = ReturnType<typeof createReplay>;
