@@ -148,7 +148,7 @@ export function createReplayJoin(options: { window: TimeWindow; port?: string; r
       const firstContext = JSON.stringify(first.context);
       seen.verification =
         firstContext === context
-          ? compareDecided(decidedFields(assessment), first.decided)
+          ? compareDecided(decidedFields(assessment, assessment.routing), first.decided)
           : {
               status: 'different',
               differences: [{ field: 'context', recorded: context, recomputed: firstContext }],
@@ -163,7 +163,7 @@ export function createReplayJoin(options: { window: TimeWindow; port?: string; r
       seen.verification = { status: 'unverifiable', reason: again.unverifiable };
       return;
     }
-    seen.verification = compareDecided(decidedFields(assessment), again);
+    seen.verification = compareDecided(decidedFields(assessment, assessment.routing), again);
     of.first = { version, context: assessment.context, decided: again };
     of.pending = null;
   };

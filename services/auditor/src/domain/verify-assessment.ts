@@ -1,7 +1,8 @@
 // Re-runs one recorded decision: same declaration, same recorded context, the ruleset version the
-// assessment names. The engine is a pure function, so any difference is a change to the record.
-import { assess, type CompiledRuleset } from '@clearway/categoriser';
-import type { Declaration, RiskAssessment } from '@clearway/schemas';
+// assessment names. The engine is a pure function, so any difference is a change to the record. The
+// routing facts an assessment carries (plate, booking, traders) are checked against its declaration too.
+import { assess, routingFacts, type CompiledRuleset } from '@clearway/categoriser';
+import type { Declaration, RiskAssessment, RoutingFacts } from '@clearway/schemas';
 
 export type ComparedField =
   | 'inspectionLevel'
@@ -10,6 +11,7 @@ export type ComparedField =
   | 'firedRules'
   | 'sampled'
   | 'inputHash'
+  | 'routing'
   | 'context'
   | 'rulesetVersion';
 
@@ -26,11 +28,21 @@ export type Verification =
 
 /** The compared fields of a decision, as strings; small enough to keep once the declaration is gone. */
 export type Decided = Record<
-  'inspectionLevel' | 'freightClass' | 'score' | 'firedRules' | 'sampled' | 'inputHash',
+  'inspectionLevel' | 'freightClass' | 'score' | 'firedRules' | 'sampled' | 'inputHash' | 'routing',
   string
 >;
 
-export function decidedFields(a: Omit<RiskAssessment, 'assessedAt' | 'routing'>): Decided {
+/** Routing facts as a report shows them; `none` for an assessment recorded before they were carried. */
+export function routingText(r: RoutingFacts | null): string {
+  if (r === null) return 'none';
+  const slot = r.slot === null ? 'no slot' : `slot ${r.slot.start}-${r.slot.end}`;
+  return `plate ${r.tractorPlate}, booking ${r.bookingId ?? 'none'}, ${slot}, traders ${r.traders.join(',')}`;
+}
+
+export function decidedFields(
+  a: Omit<RiskAssessment, 'assessedAt' | 'routing'>,
+  routing: RoutingFacts | null,
+): Decided {
   return {
     inspectionLevel: a.inspectionLevel,
     freightClass: a.freightClass,
@@ -38,6 +50,7 @@ export function decidedFields(a: Omit<RiskAssessment, 'assessedAt' | 'routing'>)
     firedRules: a.firedRules.map((r) => r.ruleId).join(','),
     sampled: String(a.sampled),
     inputHash: a.inputHash,
+    routing: routingText(routing),
   };
 }
 
@@ -58,7 +71,9 @@ export function recompute(
   if (ruleset === undefined)
     return { unverifiable: `ruleset version ${recorded.rulesetVersion} is not on the rulesets topic` };
   if (recorded.context === null) return { unverifiable: 'the assessment recorded no decision context' };
-  return decidedFields(assess(ruleset, declaration, recorded.context));
+  // An assessment recorded without routing facts has none to check.
+  const routing = recorded.routing === null ? null : routingFacts(declaration);
+  return decidedFields(assess(ruleset, declaration, recorded.context), routing);
 }
 
 export function verifyAssessment(
@@ -69,5 +84,5 @@ export function verifyAssessment(
   const again = recompute(ruleset, declaration, recorded);
   return 'unverifiable' in again
     ? { status: 'unverifiable', reason: again.unverifiable }
-    : compareDecided(decidedFields(recorded), again);
+    : compareDecided(decidedFields(recorded, recorded.routing), again);
 }

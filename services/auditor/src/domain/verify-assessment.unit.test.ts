@@ -30,6 +30,18 @@ describe('verifyAssessment', () => {
     expect(fields).toEqual(['inspectionLevel', 'score', 'firedRules', 'inputHash']);
   });
 
+  it('checks the routing facts the assessment carries against its declaration', () => {
+    const routing = recorded.routing!;
+    const forged = { ...recorded, routing: { ...routing, tractorPlate: '000XXX00' } };
+    const result = verifyAssessment(r, d, forged);
+    const differences = result.status === 'different' ? result.differences : [];
+    expect(differences.map((x) => x.field)).toEqual(['routing']);
+    expect(differences[0]?.recorded).toContain('plate 000XXX00');
+    expect(differences[0]?.recomputed).toContain(`plate ${d.vehicle.tractorPlate}`);
+    // Recorded before assessments carried them: nothing to check, the decision still verifies.
+    expect(verifyAssessment(r, d, { ...recorded, routing: null })).toEqual({ status: 'verified' });
+  });
+
   it('catches an altered recorded context', () => {
     const result = verifyAssessment(r, d, { ...recorded, context: { ...context, pairSeenBefore: false } });
     expect(result).toEqual({
