@@ -1,5 +1,6 @@
-// First: patches kafkajs's encoder before kafkajs loads (see the module).
+// First: patches kafkajs's encoder before kafkajs loads, and its request queue (see the modules).
 import './kafkajs-encoder-patch.ts';
+import './kafkajs-request-queue-patch.ts';
 import { readFileSync } from 'node:fs';
 import { Kafka, logLevel, type KafkaConfig, type LogEntry, type SASLOptions } from 'kafkajs';
 import { ConfigError, checkKafkaSasl, type KafkaSettings } from '@clearway/config';
