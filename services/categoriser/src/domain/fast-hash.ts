@@ -15,16 +15,26 @@ export function hashStart(seed1: number, seed2: number): void {
   state[2] = 0;
 }
 
-export function hashWord(k: number): void {
-  k = Math.imul(k | 0, 0xcc9e2d51);
-  k = (k << 15) | (k >>> 17);
-  k = Math.imul(k, 0x1b873593);
-  let h = state[0]! ^ k;
-  h = (h << 13) | (h >>> 19);
-  state[0] = Math.imul(h, 5) + 0xe6546b64;
-  h = state[1]! ^ k;
-  h = (h << 17) | (h >>> 15);
-  state[1] = Math.imul(h, 9) + 0x38495ab5;
+/** A word as the lanes take it (MurmurHash3's k1 mixing). */
+export function scramble(word: number): number {
+  const k = Math.imul(word, 0xcc9e2d51);
+  return Math.imul((k << 15) | (k >>> 17), 0x1b873593);
+}
+/** One step of the first lane with a scrambled word. */
+export function stepLane1(a: number, k: number): number {
+  const h = a ^ k;
+  return (Math.imul((h << 13) | (h >>> 19), 5) + 0xe6546b64) | 0;
+}
+/** One step of the second lane: other rotation and constants, so the lanes stay independent. */
+export function stepLane2(b: number, k: number): number {
+  const h = b ^ k;
+  return (Math.imul((h << 17) | (h >>> 15), 9) + 0x38495ab5) | 0;
+}
+
+export function hashWord(word: number): void {
+  const k = scramble(word);
+  state[0] = stepLane1(state[0]!, k);
+  state[1] = stepLane2(state[1]!, k);
   state[2]!++;
 }
 
@@ -35,16 +45,9 @@ export function hashString(s: string): void {
   let a = state[0]!;
   let b = state[1]!;
   for (let i = 0; i < n; i += 2) {
-    let k = s.charCodeAt(i) | (i + 1 < n ? s.charCodeAt(i + 1) << 16 : 0);
-    k = Math.imul(k, 0xcc9e2d51);
-    k = (k << 15) | (k >>> 17);
-    k = Math.imul(k, 0x1b873593);
-    let h = a ^ k;
-    h = (h << 13) | (h >>> 19);
-    a = (Math.imul(h, 5) + 0xe6546b64) | 0;
-    h = b ^ k;
-    h = (h << 17) | (h >>> 15);
-    b = (Math.imul(h, 9) + 0x38495ab5) | 0;
+    const k = scramble(s.charCodeAt(i) | (i + 1 < n ? s.charCodeAt(i + 1) << 16 : 0));
+    a = stepLane1(a, k);
+    b = stepLane2(b, k);
   }
   state[0] = a;
   state[1] = b;
@@ -65,7 +68,8 @@ export function hashNumber(x: number): void {
   }
 }
 
-function fmix(h: number): number {
+/** MurmurHash3's finaliser: every input bit affects every output bit. */
+export function fmix(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

@@ -3,27 +3,15 @@
 // can prove which input a recorded assessment was made on. The "in1" scheme is this exact field order.
 import type { Declaration, Party } from '@clearway/schemas';
 import type { DecisionContext, TraderStats } from './decision-context.ts';
+import { fmix, scramble, stepLane1, stepLane2 } from './fast-hash.ts';
 
 const NULL = 0x6e756c6c;
 const PRESENT = 0x70726573;
 
-// The words are mixed as they are read, with the two lanes of fast-hash.ts (same seeds, same steps,
-// same finish), so no word buffer is written and read back. One hash at a time (synchronous).
+// The words are mixed as they are read, with the lane steps and finish of fast-hash.ts (and the same
+// seeds), so no word buffer is written and read back. One hash at a time (synchronous).
 // [lane 1, lane 2, words mixed]
 const lanes = new Int32Array(3);
-
-function scramble(word: number): number {
-  const k = Math.imul(word, 0xcc9e2d51);
-  return Math.imul((k << 15) | (k >>> 17), 0x1b873593);
-}
-function stepLane1(a: number, k: number): number {
-  const h = a ^ k;
-  return (Math.imul((h << 13) | (h >>> 19), 5) + 0xe6546b64) | 0;
-}
-function stepLane2(b: number, k: number): number {
-  const h = b ^ k;
-  return (Math.imul((h << 17) | (h >>> 15), 9) + 0x38495ab5) | 0;
-}
 
 function putWord(word: number): void {
   const k = scramble(word);
@@ -159,22 +147,14 @@ function putInput(d: Declaration, c: DecisionContext): void {
 
 const hexCodes = Array.from({ length: 16 }, (_, i) => '0123456789abcdef'.charCodeAt(i));
 
-function finish(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return (h ^ (h >>> 16)) >>> 0;
-}
-
 export function inputHash(d: Declaration, c: DecisionContext): string {
   lanes[0] = 0x9e3779b9;
   lanes[1] = 0x7f4a7c15;
   lanes[2] = 0;
   putInput(d, c);
   const n = lanes[2];
-  const high = finish(lanes[0] ^ n);
-  const low = finish(((lanes[1] ^ n) + high) | 0);
+  const high = fmix(lanes[0] ^ n);
+  const low = fmix(((lanes[1] ^ n) + high) | 0);
   // "in1:" and 16 hex digits as one string, instead of concatenating two-digit pieces.
   const x = hexCodes;
   return String.fromCharCode(
