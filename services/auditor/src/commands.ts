@@ -102,11 +102,12 @@ async function readRulesets(clients: AuditClients, onCorrupt: (c: CorruptRecord)
   return { store, published };
 }
 
-/** Which replay input each audited topic feeds. */
-export function replayHandlers(topics: TopicNames, replay: Replay): Map<string, Handler> {
+/**
+ * Which replay input each audited topic besides declarations and assessments feeds; those two are
+ * joined in shards (replayInShards).
+ */
+function replayHandlers(topics: TopicNames, replay: Replay): Map<string, Handler> {
   return new Map<string, Handler>([
-    [topics.declarations, as<Declaration>(replay.addDeclaration)],
-    [topics.riskAssessments, as<RiskAssessment>(replay.addAssessment)],
     [topics.laneAssignments, as<LaneAssignment>(replay.addAssignment)],
     [topics.inspectionResults, as<InspectionResult>(replay.addResult)],
     [topics.clearanceOutcomes, as<ClearanceOutcome>(replay.addOutcome)],
@@ -191,9 +192,7 @@ async function replayInShards(
     };
 
     const joined = new Set([topics.declarations, topics.riskAssessments]);
-    const handlers = replayHandlers(topics, replay);
-    for (const topic of joined) handlers.delete(topic);
-    const decodeHere = dispatcher(serde, handlers, replay.addCorrupt);
+    const decodeHere = dispatcher(serde, replayHandlers(topics, replay), replay.addCorrupt);
     const summary = await readWindow({
       kafka: clients.kafka,
       ranges: windowRanges(

@@ -42,35 +42,9 @@ export function hashOfKey(key: Uint8Array | null): number {
   return hash >>> 0;
 }
 
+const utf8 = new TextEncoder();
+
 /** FNV-1a of a declaration id's UTF-8 bytes, as a producer writes it as the key. */
 export function hashOfId(id: string): number {
-  let hash = FNV_OFFSET;
-  for (let i = 0; i < id.length; i++) {
-    let c = id.charCodeAt(i);
-    if (c < 0x80) {
-      hash = mix(hash, c);
-      continue;
-    }
-    if (c < 0x800) {
-      hash = mix(mix(hash, 0xc0 | (c >> 6)), 0x80 | (c & 0x3f));
-      continue;
-    }
-    if (c >= 0xd800 && c <= 0xdfff) {
-      const next = id.charCodeAt(i + 1);
-      if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
-        const point = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00);
-        i++;
-        hash = mix(hash, 0xf0 | (point >> 18));
-        hash = mix(hash, 0x80 | ((point >> 12) & 0x3f));
-        hash = mix(hash, 0x80 | ((point >> 6) & 0x3f));
-        hash = mix(hash, 0x80 | (point & 0x3f));
-        continue;
-      }
-      c = 0xfffd; // a lone surrogate is written as the replacement character
-    }
-    hash = mix(hash, 0xe0 | (c >> 12));
-    hash = mix(hash, 0x80 | ((c >> 6) & 0x3f));
-    hash = mix(hash, 0x80 | (c & 0x3f));
-  }
-  return hash >>> 0;
+  return hashOfKey(utf8.encode(id));
 }
