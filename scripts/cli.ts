@@ -20,9 +20,8 @@ const env: Record<string, string | undefined> = { ...process.env, KAFKAJS_NO_PAR
 const local = localStackEndpoints();
 if (local && !env['KAFKA_BROKERS'] && !env['SCHEMA_REGISTRY_URL'] && !env['REDIS_URL'])
   Object.assign(env, local);
-const result = spawnSync(
-  join(repoRoot, 'node_modules', '.bin', 'node'),
-  ['--disable-warning=TimeoutNegativeWarning', join(repoRoot, file), ...rest],
-  { stdio: 'inherit', env },
-);
+const result = spawnSync(join(repoRoot, 'node_modules', '.bin', 'node'), [join(repoRoot, file), ...rest], {
+  stdio: 'inherit',
+  env,
+});
 process.exit(result.status ?? 1);

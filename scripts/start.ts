@@ -70,8 +70,7 @@ const baseEnv = {
 const launch = (name: string, entry: string, httpPort: number) => {
   if (!existsSync(entry)) return;
   const log = createWriteStream(join(logDir, `${name}.log`));
-  // kafkajs 2.2 sets a negative timer on recent Node versions; the warning is noise, not a fault.
-  const child = spawn(node, ['--disable-warning=TimeoutNegativeWarning', entry], {
+  const child = spawn(node, [entry], {
     env: { ...baseEnv, HTTP_PORT: String(httpPort) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

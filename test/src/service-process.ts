@@ -17,8 +17,7 @@ const OUTPUT_KEPT = 100_000;
 /** Starts `file` (relative to the repository root) on the project's Node with only `env` and PATH/HOME. */
 export function startNodeProcess(file: string, env: Record<string, string>): ServiceProcess {
   const node = join(repoRoot, 'node_modules', '.bin', 'node');
-  // kafkajs 2.2 sets a negative timer on recent Node versions; the warning is noise, not a fault.
-  const child = spawn(node, ['--disable-warning=TimeoutNegativeWarning', join(repoRoot, file)], {
+  const child = spawn(node, [join(repoRoot, file)], {
     env: {
       PATH: process.env['PATH'] ?? '',
       HOME: process.env['HOME'] ?? '',

@@ -321,7 +321,7 @@ export function createStage<T>(
     const nextOffset = BigInt(lastOffset) + 1n;
     const offsets = [{ topic, partitions: [{ partition, offset: nextOffset.toString() }] }];
     if (producedHere === 0) {
-      // Nothing to publish (e.g. the dispatcher storing declaration facts or bookings): the offsets
+      // Nothing to publish (e.g. the dispatcher storing bookings): the offsets
       // alone are committed through the group, one request instead of a transaction's four and its
       // markers. Nothing is lost to atomicity: there is no output to pair them with, and the state a
       // handler writes is idempotent per input record, so a redelivery after a crash rewrites the

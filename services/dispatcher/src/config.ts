@@ -26,7 +26,7 @@ export const dispatcherConfig = kafkaSettings
     GROUP_ID: z.string().min(1).default('clearway-dispatcher'),
     /** Shared with the categoriser: trader history and bookings live under this prefix. */
     REDIS_KEY_PREFIX: z.string().default('cw:'),
-    /** How long idempotency markers, finished trucks and declaration facts are kept. */
+    /** How long idempotency markers and finished trucks are kept. */
     STATE_TTL_SECONDS: z.coerce
       .number()
       .int()
