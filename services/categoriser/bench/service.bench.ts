@@ -69,21 +69,19 @@ async function timeStage(stage: Stage): Promise<number> {
 }
 
 const settings = { partitionsConsumedConcurrently: 6, maxBytesPerPartition: 4 * 1024 * 1024 };
-const passThroughPerSec = process.env.SKIP_PT
-  ? 1
-  : await timeStage(
-      createStage<Declaration>(platform, {
-        name: 'bench-passthrough',
-        groupId: `${platform.prefix}passthrough`,
-        inputTopics: [topics.declarations],
-        deadLetterTopic: topics.dlqCategoriser,
-        handle: async (batch) =>
-          batch.map((r) => ({
-            records: [{ topic: passThroughTopic, key: r.value.declarationId, value: r.value }],
-          })),
-        ...settings,
-      }),
-    );
+const passThroughPerSec = await timeStage(
+  createStage<Declaration>(platform, {
+    name: 'bench-passthrough',
+    groupId: `${platform.prefix}passthrough`,
+    inputTopics: [topics.declarations],
+    deadLetterTopic: topics.dlqCategoriser,
+    handle: async (batch) =>
+      batch.map((r) => ({
+        records: [{ topic: passThroughTopic, key: r.value.declarationId, value: r.value }],
+      })),
+    ...settings,
+  }),
+);
 console.log(`pass-through: ${passThroughPerSec.toFixed(0)} declarations/s`);
 
 const active = loadActiveRuleset(join(import.meta.dirname, '..', 'rulesets', 'khorgos', 'ruleset.yaml'));
