@@ -43,15 +43,6 @@ export function loadTopicCatalogue(path = cataloguePath): TopicSpec[] {
 /** The subject a topic's value schema is registered under (TopicNameStrategy). */
 export const valueSubject = (topic: string): string => `${topic}-value`;
 
-/** How many partitions the named topics have together; a name not in the catalogue is an error. */
-export function partitionsOf(catalogue: TopicSpec[], names: string[]): number {
-  return names.reduce((sum, name) => {
-    const spec = catalogue.find((t) => t.name === name);
-    if (!spec) throw new Error(`topic ${name} is not in the topic catalogue`);
-    return sum + spec.partitions;
-  }, 0);
-}
-
 /** The catalogue with every topic name prefixed, matching `topicNames(prefix)`. */
 export function prefixedCatalogue(catalogue: TopicSpec[], prefix: string): TopicSpec[] {
   return catalogue.map((t) => ({ ...t, name: `${prefix}${t.name}` }));

@@ -1,4 +1,4 @@
-import { loadTopicCatalogue, partitionsOf, prefixedCatalogue } from './catalogue.ts';
+import { loadTopicCatalogue, prefixedCatalogue } from './catalogue.ts';
 import { topicNames } from './topic-names.ts';
 
 describe('topic catalogue', () => {
@@ -19,15 +19,6 @@ describe('topic catalogue', () => {
   it('keeps audit topics forever and compacts state topics', () => {
     expect(catalogue.find((t) => t.name === topicNames().declarations)?.retentionMs).toBe(-1);
     expect(catalogue.find((t) => t.name === topicNames().laneStatus)?.compacted).toBe(true);
-  });
-
-  it('adds up the partitions of the named topics, and refuses a name it does not know', () => {
-    const [declarations, assessments] = [topicNames().declarations, topicNames().riskAssessments];
-    const partitions = (name: string) => catalogue.find((t) => t.name === name)!.partitions;
-    expect(partitionsOf(catalogue, [declarations, assessments])).toBe(
-      partitions(declarations) + partitions(assessments),
-    );
-    expect(() => partitionsOf(catalogue, ['no.such.topic'])).toThrow(/no.such.topic/);
   });
 
   it('prefixes names consistently with topicNames', () => {

@@ -1,7 +1,6 @@
 export {
   loadTopicCatalogue,
   prefixedCatalogue,
-  partitionsOf,
   cataloguePath,
   valueSubject,
   type TopicSpec,

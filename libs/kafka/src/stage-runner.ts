@@ -50,6 +50,11 @@ export interface StageDefinition<T> {
   onFatal?: (error: Error) => void;
   /** Transactional ids are `<prefix>.<topic>.<partition>`; defaults to the group id. */
   transactionalIdPrefix?: string;
+  /**
+   * Partition batches handled at once; defaults to every partition of the input topics. kafkajs
+   * fetches again only when all of a fetch's batches are done, and each batch is a transaction of
+   * several round trips, so batches waiting their turn add whole transactions to latency.
+   */
   partitionsConsumedConcurrently?: number;
   /** Attempts for a RetriableError thrown by `handle` before the batch is given up to a consumer restart. */
   maxAttempts?: number;
@@ -160,6 +165,15 @@ export function createStage<T>(
         registers: [metrics],
       }),
   );
+
+  /** Partitions of the input topics as the broker has them (at least one). */
+  const inputPartitions = async (): Promise<number> => {
+    const { topics } = await admin.fetchTopicMetadata({ topics: definition.inputTopics });
+    return Math.max(
+      1,
+      topics.reduce((n, t) => n + t.partitions.length, 0),
+    );
+  };
 
   const dropPartition = async (tp: string) => {
     const state = partitions.get(tp);
@@ -396,12 +410,14 @@ export function createStage<T>(
         );
         if (!event.payload.restart && !stopping) definition.onFatal?.(event.payload.error);
       });
+      const concurrently = definition.partitionsConsumedConcurrently ?? (await inputPartitions());
       await consumer.connect();
       for (const topic of definition.inputTopics) await consumer.subscribe({ topic, fromBeginning: true });
+      logger.info({ partitionsConcurrently: concurrently }, 'consuming');
       await consumer.run({
         autoCommit: false,
         eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: definition.partitionsConsumedConcurrently ?? 3,
+        partitionsConsumedConcurrently: concurrently,
         eachBatch: processBatch,
       });
     },

@@ -32,11 +32,7 @@ export const categoriserConfig = kafkaSettings
     /** Defaults to `<TOPIC_PREFIX>clearway-categoriser`, so prefixed deployments never share a group. */
     GROUP_ID: z.string().min(1).optional(),
     REDIS_KEY_PREFIX: z.string().default('cw:'),
-    /**
-     * Partition batches handled at once; defaults to every partition of the input topic. Each batch
-     * is a transaction of several round trips and kafkajs fetches again only when all of a fetch's
-     * batches are done, so batches waiting their turn add whole transactions to latency.
-     */
+    /** Partition batches handled at once; default every input partition (see the stage runner). */
     PARTITIONS_CONCURRENTLY: z.coerce.number().int().min(1).max(256).optional(),
   });
 

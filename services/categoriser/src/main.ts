@@ -1,7 +1,7 @@
 // Wiring only: config → clients → provisioning → ruleset → stage → ops endpoints → signals.
 import { loadConfigOrExit } from '@clearway/config';
 import { loadHsNomenclature } from '@clearway/hs';
-import { loadTopicCatalogue, partitionsOf, prefixedCatalogue, topicNames } from '@clearway/infra';
+import { loadTopicCatalogue, prefixedCatalogue, topicNames } from '@clearway/infra';
 import {
   createAvroSerde,
   createKafka,
@@ -91,8 +91,7 @@ const stage = createStage<Declaration>(
     deadLetterTopic: topics.dlqCategoriser,
     handle: onDeclarations.handle,
     afterCommit: onDeclarations.afterCommit,
-    partitionsConsumedConcurrently:
-      config.PARTITIONS_CONCURRENTLY ?? partitionsOf(catalogue, [topics.declarations]),
+    partitionsConsumedConcurrently: config.PARTITIONS_CONCURRENTLY,
     onFatal: (error) => {
       logger.fatal({ err: error.message }, 'stage failed for good; exiting so the supervisor restarts it');
       process.exit(70);

@@ -1,6 +1,6 @@
 // Wiring only: config → clients → provisioning → ports → stage → ops endpoints → timers → signals.
 import { loadConfigOrExit } from '@clearway/config';
-import { loadTopicCatalogue, partitionsOf, prefixedCatalogue, topicNames } from '@clearway/infra';
+import { loadTopicCatalogue, prefixedCatalogue, topicNames } from '@clearway/infra';
 import {
   createAvroSerde,
   createKafka,
@@ -12,7 +12,7 @@ import { createLogger, createMetricsRegistry, startOpsServer } from '@clearway/o
 import { createRedisClient } from '@clearway/redis';
 import { bookingPolicy, dispatcherConfig } from './config.ts';
 import { loadPortsConfig } from './adapters/ports-file.ts';
-import { createDispatcher, dispatcherInputs } from './service.ts';
+import { createDispatcher } from './service.ts';
 
 const config = loadConfigOrExit(dispatcherConfig, 'dispatcher');
 const logger = createLogger('dispatcher', config.LOG_LEVEL);
@@ -55,8 +55,7 @@ const dispatcher = createDispatcher(
     ttlSeconds: config.STATE_TTL_SECONDS,
     ports,
     policy: bookingPolicy(config),
-    partitionsConcurrently:
-      config.PARTITIONS_CONCURRENTLY ?? partitionsOf(catalogue, dispatcherInputs(topics)),
+    partitionsConcurrently: config.PARTITIONS_CONCURRENTLY,
   },
 );
 for (const topic of [topics.laneAssignments, topics.clearanceOutcomes]) await serde.registerTopic(topic);

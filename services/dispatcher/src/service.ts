@@ -16,14 +16,6 @@ export interface Dispatcher {
   sweep(): Promise<void>;
 }
 
-/** The topics the dispatcher consumes, in one stage. */
-export const dispatcherInputs = (topics: TopicNames): string[] => [
-  topics.bookings,
-  topics.laneStatus,
-  topics.riskAssessments,
-  topics.inspectionResults,
-];
-
 export function createDispatcher(
   clients: { kafka: Kafka; admin: Admin; serde: AvroSerde; logger: Logger; metrics: Registry; redis: Redis },
   settings: {
@@ -33,7 +25,8 @@ export function createDispatcher(
     ttlSeconds: number;
     ports: PortsConfig;
     policy: BookingPolicy;
-    partitionsConcurrently: number;
+    /** Partition batches handled at once; default every input partition (see the stage runner). */
+    partitionsConcurrently?: number | undefined;
     clock?: () => number;
   },
 ): Dispatcher {
@@ -54,7 +47,7 @@ export function createDispatcher(
   const stage = createStage<unknown>(clients, {
     name: 'dispatcher',
     groupId: settings.groupId,
-    inputTopics: dispatcherInputs(topics),
+    inputTopics: [topics.bookings, topics.laneStatus, topics.riskAssessments, topics.inspectionResults],
     deadLetterTopic: topics.dlqDispatcher,
     handle: onRecords.handle,
     afterCommit: onRecords.afterCommit,
