@@ -1,5 +1,7 @@
-// First: patches kafkajs's encoder before kafkajs loads, and its request queue (see the modules).
+// First: patches kafkajs's encoder and partitioning before kafkajs loads, and its request queue
+// (see the modules).
 import './kafkajs-encoder-patch.ts';
+import './kafkajs-partitioning-patch.ts';
 import './kafkajs-request-queue-patch.ts';
 import { readFileSync } from 'node:fs';
 import { Kafka, logLevel, type KafkaConfig, type LogEntry, type SASLOptions } from 'kafkajs';

@@ -4,6 +4,9 @@ import { patchKafkajsEncoder } from './kafkajs-encoder-patch.ts';
 const require = createRequire(import.meta.url);
 
 interface Encoder {
+  writeVarInt(v: number): Encoder;
+  writeUVarInt(v: number): Encoder;
+  writeVarLong(v: number | string): Encoder;
   writeInt32(v: number): Encoder;
   writeVarIntBytes(v: Buffer): Encoder;
   writeString(v: string): Encoder;
@@ -38,6 +41,48 @@ describe('kafkajs encoder growth patch', () => {
       varint(huge.length),
       huge,
     ]);
+    expect(e.buffer.equals(expected)).toBe(true);
+  });
+
+  it('writes varints and varlongs, and sizes varlongs, as the Kafka protocol defines them', () => {
+    expect(patchKafkajsEncoder()).toBe(true);
+    type Statics = { sizeOfVarLong(v: unknown): number; sizeOfVarInt(v: number): number };
+    const EncoderClass = require('kafkajs/src/protocol/encoder') as (new () => Encoder) & Statics;
+    // Reference: zigzag then unsigned LEB128, on BigInt so that 64-bit values are exact.
+    const leb = (u: bigint) => {
+      const out: number[] = [];
+      while (u > 0x7fn) {
+        out.push(Number(u & 0x7fn) | 0x80);
+        u >>= 7n;
+      }
+      out.push(Number(u));
+      return Buffer.from(out);
+    };
+    const zigzag = (v: bigint) => BigInt.asUintN(64, (v << 1n) ^ (v >> 63n));
+    const values: number[] = [0, 1, -1, 63, -64, 64, -65, 127, 128, 8191, 8192, -8193];
+    for (let bits = 1; bits <= 31; bits++) values.push(2 ** bits - 1, 2 ** bits, -(2 ** bits), 1 - 2 ** bits);
+    values.push(2 ** 31, -(2 ** 31) - 1, 2 ** 40 + 7, -(2 ** 45), Number.MAX_SAFE_INTEGER, 1_732_000_000_000);
+    for (const v of values) {
+      const asLong = new EncoderClass().writeVarLong(v).buffer;
+      expect([v, asLong]).toEqual([v, leb(zigzag(BigInt(v)))]);
+      expect([v, EncoderClass.sizeOfVarLong(v)]).toEqual([v, asLong.length]);
+      if ((v | 0) === v) {
+        expect([v, new EncoderClass().writeVarInt(v).buffer]).toEqual([
+          v,
+          leb(zigzag(BigInt(v)) & 0xffffffffn),
+        ]);
+        expect([v, new EncoderClass().writeUVarInt(v >>> 0).buffer]).toEqual([v, leb(BigInt(v >>> 0))]);
+      }
+    }
+    expect(new EncoderClass().writeVarLong('-9000000000000').buffer).toEqual(
+      leb(zigzag(-9_000_000_000_000n)),
+    );
+    // Many in a row: the buffer grows past its first size without losing a byte.
+    const e = new EncoderClass();
+    for (let i = 0; i < 1_000; i++) e.writeVarInt(i * 1_000_003);
+    const expected = Buffer.concat(
+      Array.from({ length: 1_000 }, (_, i) => leb(zigzag(BigInt(i * 1_000_003)) & 0xffffffffn)),
+    );
     expect(e.buffer.equals(expected)).toBe(true);
   });
 });

@@ -1,6 +1,7 @@
-// Trader history and amendment state in Redis. Reads for a whole batch go out as one pipeline (one
-// round trip) and writes as a second, with few commands each: per-batch cost is dominated by the
-// number of commands Redis and the client handle, not by their size. Keys (prefix configurable):
+// Trader history and amendment state in Redis. Reads for a whole batch go out as one script call
+// (one round trip, one command) and writes as a second (trader-history-scripts.ts): per-batch cost
+// is dominated by the number of commands the client builds and parses, not by their size. Keys
+// (prefix configurable):
 //   <p>trader:<id>  hash: declarations (written here), inspections, findings, seizures (the
 //                   dispatcher's feedback loop)
 //   <p>pairs        hash: consignor|consignee → coordinates of the record that first saw the pair
@@ -8,11 +9,12 @@
 //   <p>booking:<id> hash: grossMassGrams, … (written by the dispatcher from Booking events)
 // A batch retried after a failed transaction finds its own earlier writes by their source
 // coordinates, so it neither counts a declaration twice nor sees its own pair as seen before.
-import type { Redis } from '@clearway/redis';
+import { luaScript, type Redis } from '@clearway/redis';
 import { RetriableError } from '@clearway/kafka';
 import type { Declaration } from '@clearway/schemas';
 import type { AmendmentState } from '../domain/amendments.ts';
 import type { DecisionContext, TraderStats } from '../domain/index.ts';
+import { lookupScript, recordScript } from './trader-history-scripts.ts';
 
 export interface BatchLookup {
   context(d: Declaration, source: string): DecisionContext;
@@ -23,19 +25,11 @@ const pairKey = (d: Declaration) => `${d.consignor.id}|${d.consignee.id}`;
 const partiesOf = (d: Declaration) => [...new Set([d.declarant.id, d.consignor.id, d.consignee.id])];
 
 export function createTraderHistory(redis: Redis, prefix: string) {
-  const k = {
-    trader: (id: string) => `${prefix}trader:${id}`,
-    pairs: `${prefix}pairs`,
-    decls: `${prefix}decls`,
-    booking: (id: string) => `${prefix}booking:${id}`,
-  };
+  const scripts = { lookup: luaScript(redis, lookupScript), record: luaScript(redis, recordScript) };
 
-  const exec = async (pipeline: ReturnType<Redis['pipeline']>, what: string) => {
+  const call = async (script: (...args: string[]) => Promise<unknown>, args: string[], what: string) => {
     try {
-      const results = (await pipeline.exec()) ?? [];
-      const failed = results.find(([error]) => error);
-      if (failed?.[0]) throw failed[0];
-      return results.map(([, value]) => value);
+      return await script(...args);
     } catch (error) {
       throw new RetriableError('REDIS_UNAVAILABLE', `redis ${what} failed: ${(error as Error).message}`, {
         cause: error,
@@ -43,46 +37,83 @@ export function createTraderHistory(redis: Redis, prefix: string) {
     }
   };
 
-  return {
-    /** One round trip: everything the batch's decisions need. */
-    async lookup(batch: Declaration[]): Promise<BatchLookup> {
-      const traders = [...new Set(batch.flatMap(partiesOf))];
-      const pairs = [...new Set(batch.map(pairKey))];
-      const decls = [...new Set(batch.map((d) => d.declarationId))];
-      const bookings = [...new Set(batch.map((d) => d.bookingId).filter((b): b is string => b !== null))];
-      const pipeline = redis.pipeline();
-      pipeline.hmget(k.decls, ...decls);
-      pipeline.hmget(k.pairs, ...pairs);
-      for (const t of traders) pipeline.hgetall(k.trader(t));
-      for (const b of bookings) pipeline.hget(k.booking(b), 'grossMassGrams');
-      const [declStates, pairSources, ...rest] = await exec(pipeline, 'history lookup');
+  /** Reads one slice's state into the maps (one script call). */
+  const lookupSlice = async (
+    slice: Declaration[],
+    into: {
+      amendments: Map<string, AmendmentState | null>;
+      firstSeen: Map<string, string | null>;
+      stats: Map<string, TraderStats>;
+      bookedMass: Map<string, number | null>;
+    },
+  ) => {
+    const traders = [...new Set(slice.flatMap(partiesOf))];
+    const pairs = [...new Set(slice.map(pairKey))];
+    const decls = [...new Set(slice.map((d) => d.declarationId))];
+    const bookings = [...new Set(slice.map((d) => d.bookingId).filter((b): b is string => b !== null))];
+    const counts = [decls.length, pairs.length, traders.length, bookings.length].map(String);
+    const reply = (await call(
+      scripts.lookup,
+      [prefix, ...counts, ...decls, ...pairs, ...traders, ...bookings],
+      'history lookup',
+    )) as (string | null)[];
+    const pairsAt = decls.length;
+    const tradersAt = pairsAt + pairs.length;
+    const bookingsAt = tradersAt + 4 * traders.length;
+    decls.forEach((id, i) => {
+      const raw = reply[i] ?? null;
+      const bar = raw?.indexOf('|') ?? -1;
+      into.amendments.set(
+        id,
+        raw && bar > 0 ? { amendment: Number(raw.slice(0, bar)), source: raw.slice(bar + 1) } : null,
+      );
+    });
+    pairs.forEach((p, i) => into.firstSeen.set(p, reply[pairsAt + i] ?? null));
+    traders.forEach((t, i) => {
+      const at = tradersAt + 4 * i;
+      into.stats.set(t, {
+        declarations: Number(reply[at] ?? 0),
+        inspections: Number(reply[at + 1] ?? 0),
+        findings: Number(reply[at + 2] ?? 0),
+        seizures: Number(reply[at + 3] ?? 0),
+      });
+    });
+    bookings.forEach((b, i) => {
+      const mass = reply[bookingsAt + i] ?? null;
+      into.bookedMass.set(b, mass === null ? null : Number(mass));
+    });
+  };
 
+  /** Writes one slice's records (one script call); slices run in order on the same connection. */
+  const recordSlice = async (slice: { declaration: Declaration; source: string; isNew: boolean }[]) => {
+    const declFields: string[] = [];
+    const pairFields = new Map<string, string>();
+    const newDeclarations = new Map<string, number>();
+    for (const { declaration: d, source, isNew } of slice) {
+      declFields.push(d.declarationId, `${d.amendment}|${source}`);
+      if (!pairFields.has(pairKey(d))) pairFields.set(pairKey(d), source);
+      if (isNew) for (const t of partiesOf(d)) newDeclarations.set(t, (newDeclarations.get(t) ?? 0) + 1);
+    }
+    const args = [prefix, String(slice.length), String(pairFields.size), String(newDeclarations.size)];
+    for (const field of declFields) args.push(field);
+    for (const [pair, source] of pairFields) args.push(pair, source);
+    for (const [trader, n] of newDeclarations) args.push(trader, String(n));
+    await call(scripts.record, args, 'history update');
+  };
+
+  return {
+    /**
+     * One round trip: everything the batch's decisions need. A large batch is read in slices (a
+     * script's arguments are spread into function calls, which V8 bounds); the slices' calls are
+     * issued together and auto-pipelining writes them to Redis at once.
+     */
+    async lookup(batch: Declaration[]): Promise<BatchLookup> {
       const amendments = new Map<string, AmendmentState | null>();
-      decls.forEach((id, i) => {
-        const raw = (declStates as (string | null)[])[i] ?? null;
-        const bar = raw?.indexOf('|') ?? -1;
-        amendments.set(
-          id,
-          raw && bar > 0 ? { amendment: Number(raw.slice(0, bar)), source: raw.slice(bar + 1) } : null,
-        );
-      });
       const firstSeen = new Map<string, string | null>();
-      pairs.forEach((p, i) => firstSeen.set(p, (pairSources as (string | null)[])[i] ?? null));
       const stats = new Map<string, TraderStats>();
-      traders.forEach((t, i) => {
-        const hash = rest[i] as Record<string, string>;
-        stats.set(t, {
-          declarations: Number(hash['declarations'] ?? 0),
-          inspections: Number(hash['inspections'] ?? 0),
-          findings: Number(hash['findings'] ?? 0),
-          seizures: Number(hash['seizures'] ?? 0),
-        });
-      });
       const bookedMass = new Map<string, number | null>();
-      bookings.forEach((b, i) => {
-        const mass = rest[traders.length + i] as string | null;
-        bookedMass.set(b, mass === null ? null : Number(mass));
-      });
+      const into = { amendments, firstSeen, stats, bookedMass };
+      await Promise.all(slices(batch).map((slice) => lookupSlice(slice, into)));
 
       return {
         context(d, source) {
@@ -105,22 +136,18 @@ export function createTraderHistory(redis: Redis, prefix: string) {
      * the declaration had no recorded amendment at lookup, so it counts once in its traders' history.
      */
     async record(assessed: { declaration: Declaration; source: string; isNew: boolean }[]): Promise<void> {
-      if (assessed.length === 0) return;
-      const declFields: string[] = [];
-      const pairFields = new Map<string, string>();
-      const newDeclarations = new Map<string, number>();
-      for (const { declaration: d, source, isNew } of assessed) {
-        declFields.push(d.declarationId, `${d.amendment}|${source}`);
-        if (!pairFields.has(pairKey(d))) pairFields.set(pairKey(d), source);
-        if (isNew) for (const t of partiesOf(d)) newDeclarations.set(t, (newDeclarations.get(t) ?? 0) + 1);
-      }
-      const pipeline = redis.pipeline();
-      pipeline.hset(k.decls, ...declFields);
-      for (const [pair, source] of pairFields) pipeline.hsetnx(k.pairs, pair, source);
-      for (const [trader, n] of newDeclarations) pipeline.hincrby(k.trader(trader), 'declarations', n);
-      await exec(pipeline, 'history update');
+      await Promise.all(slices(assessed).map(recordSlice));
     },
   };
+}
+
+/** Declarations per script call: a few thousand keep every call's arguments well inside V8's bounds. */
+const SLICE = 2_000;
+
+function slices<T>(items: T[]): T[][] {
+  const out: T[][] = [];
+  for (let from = 0; from < items.length; from += SLICE) out.push(items.slice(from, from + SLICE));
+  return out;
 }
 
 export type TraderHistory = ReturnType<typeof createTraderHistory>;

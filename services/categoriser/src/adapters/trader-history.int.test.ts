@@ -1,0 +1,88 @@
+// The trader-history adapter against a real Redis: what a batch reads (amendment state, trader
+// counters the dispatcher keeps, first-seen pairs, booked mass) and what it records, for a batch
+// larger than one script call's slice so that slicing is exercised too.
+import { createTestPlatform, sampleDeclaration, type TestPlatform } from '@clearway/test';
+import type { Declaration } from '@clearway/schemas';
+import { createTraderHistory } from './trader-history.ts';
+
+describe('trader history in Redis', () => {
+  let platform: TestPlatform;
+  beforeAll(async () => {
+    platform = await createTestPlatform('trader-history');
+  });
+  afterAll(async () => platform.close());
+
+  /** 4,500 declarations: 3 slices; traders and pairs repeat across slices. */
+  const batch = (): Declaration[] =>
+    Array.from({ length: 4_500 }, (_, i) =>
+      sampleDeclaration({
+        declarationId: `TH-${i}`,
+        amendment: i % 3,
+        declarant: { id: `DECL-${i % 7}`, name: 'Broker', country: 'KZ', aeo: null },
+        consignor: { id: `CNOR-${i % 11}`, name: 'Shipper', country: 'CN', aeo: null },
+        consignee: { id: `CNEE-${i % 13}`, name: 'Buyer', country: 'KZ', aeo: null },
+        bookingId: i % 5 === 0 ? null : `BK-${i % 50}`,
+      }),
+    );
+
+  it('reads what is stored and records each batch once, keeping first sources', async () => {
+    const { redis, prefix } = platform;
+    const history = createTraderHistory(redis, prefix);
+    await redis.hset(`${prefix}trader:CNOR-3`, { inspections: 4, findings: 2, seizures: 1 });
+    await redis.hset(`${prefix}booking:BK-7`, 'grossMassGrams', '18000000');
+    await redis.hset(`${prefix}decls`, 'TH-4000', '1|declarations:0:17');
+    await redis.hset(`${prefix}pairs`, 'CNOR-1|CNEE-1', 'declarations:0:3');
+
+    const declarations = batch();
+    const lookup = await history.lookup(declarations);
+    const d7 = declarations[7]!; // consignor CNOR-7, booking BK-7
+    expect(lookup.context(d7, 'declarations:1:7').bookedGrossMassGrams).toBe(18_000_000);
+    const d3 = declarations[3]!; // consignor CNOR-3
+    expect(lookup.context(d3, 'x').consignor).toEqual({
+      declarations: 0,
+      inspections: 4,
+      findings: 2,
+      seizures: 1,
+    });
+    expect(lookup.context(d3, 'x').declarant).toEqual({
+      declarations: 0,
+      inspections: 0,
+      findings: 0,
+      seizures: 0,
+    });
+    expect(lookup.context(declarations[5]!, 'x').bookedGrossMassGrams).toBeNull(); // no booking
+    expect(lookup.context(declarations[3001]!, 'x').bookedGrossMassGrams).toBeNull(); // booking not stored
+    expect(lookup.amendmentState('TH-4000')).toEqual({ amendment: 1, source: 'declarations:0:17' });
+    expect(lookup.amendmentState('TH-4001')).toBeNull();
+    const pair1 = declarations.find((d) => d.consignor.id === 'CNOR-1' && d.consignee.id === 'CNEE-1')!;
+    expect(lookup.context(pair1, 'declarations:0:3').pairSeenBefore).toBe(false); // its own record
+    expect(lookup.context(pair1, 'declarations:0:99').pairSeenBefore).toBe(true);
+    expect(lookup.context(declarations[2]!, 'x').pairSeenBefore).toBe(false);
+
+    const source = (i: number) => `declarations:${i % 6}:${i}`;
+    await history.record(
+      declarations.map((d, i) => ({ declaration: d, source: source(i), isNew: i !== 4000 })),
+    );
+    const newPerTrader = new Map<string, number>();
+    declarations.forEach((d, i) => {
+      if (i === 4000) return;
+      for (const t of new Set([d.declarant.id, d.consignor.id, d.consignee.id]))
+        newPerTrader.set(t, (newPerTrader.get(t) ?? 0) + 1);
+    });
+    for (const [trader, n] of newPerTrader)
+      expect(await redis.hget(`${prefix}trader:${trader}`, 'declarations')).toBe(String(n));
+    expect(await redis.hget(`${prefix}trader:CNOR-3`, 'inspections')).toBe('4');
+    expect(await redis.hget(`${prefix}decls`, 'TH-4499')).toBe(`${4499 % 3}|${source(4499)}`);
+    expect(await redis.hlen(`${prefix}decls`)).toBe(4_500);
+    // A pair keeps the source that first saw it: the one stored before, else its first declaration.
+    expect(await redis.hget(`${prefix}pairs`, 'CNOR-1|CNEE-1')).toBe('declarations:0:3');
+    const firstOf2 = declarations.findIndex(
+      (d) => d.consignor.id === 'CNOR-2' && d.consignee.id === 'CNEE-2',
+    );
+    expect(await redis.hget(`${prefix}pairs`, 'CNOR-2|CNEE-2')).toBe(source(firstOf2));
+
+    const again = await history.lookup(declarations);
+    expect(again.amendmentState('TH-10')).toEqual({ amendment: 1, source: source(10) });
+    expect(again.context(declarations[10]!, 'elsewhere').pairSeenBefore).toBe(true);
+  });
+});
