@@ -131,6 +131,8 @@ interface Observed {
   dispatched: Map<string, { at: number; recordAt: number }>;
   /** Receive time of the final outcome (pass-through: same as dispatched). */
   finished: Map<string, number>;
+  /** Receive time of the first intermediate record (the assessment; pass-through: stage 1's output). */
+  midway: Map<string, number>;
   interimHolds: number;
   firstAt: number;
   /** What was seen of each declaration, to show why one never finished. */
@@ -148,6 +150,7 @@ async function observe(
   const seen: Observed = {
     dispatched: new Map(),
     finished: new Map(),
+    midway: new Map(),
     interimHolds: 0,
     firstAt: Infinity,
     trace: new Map(),
@@ -310,6 +313,11 @@ interface PipelineResult {
   completed: number;
   latency: ReturnType<typeof percentiles>;
   recordLatency: ReturnType<typeof percentiles>;
+  /** Declaration sent → first stage's output received; then → dispatch received. */
+  firstHop: ReturnType<typeof percentiles>;
+  secondHop: ReturnType<typeof percentiles>;
+  /** p99 over each consecutive fifth of the offered declarations, in sending order. */
+  p99ByFifth: number[];
   latencyMissing: number;
   interimHolds: number;
   peakRssMb: Record<string, number>;
@@ -384,11 +392,22 @@ async function runPipeline(
     }
     const latencies: number[] = [];
     const recordLatencies: number[] = [];
+    const firstHop: number[] = [];
+    const secondHop: number[] = [];
+    const byFifth: number[][] = [[], [], [], [], []];
+    let index = 0;
     for (const [k, sent] of sentAt) {
       const d = seen.dispatched.get(k);
+      const fifth = byFifth[Math.min(4, Math.floor((5 * index++) / sentAt.size))]!;
       if (d === undefined) continue;
       latencies.push(d.at - sent);
       recordLatencies.push(d.recordAt - sent);
+      fifth.push(d.at - sent);
+      const midway = seen.midway.get(k);
+      if (midway !== undefined) {
+        firstHop.push(midway - sent);
+        secondHop.push(d.at - midway);
+      }
     }
     const peak: Record<string, number> = {};
     for (const c of children) peak[c.name] = peakRssMb(c.child.pid);
@@ -398,6 +417,9 @@ async function runPipeline(
       completed,
       latency: percentiles(latencies),
       recordLatency: percentiles(recordLatencies),
+      firstHop: percentiles(firstHop),
+      secondHop: percentiles(secondHop),
+      p99ByFifth: byFifth.map((f) => percentiles(f).p99),
       latencyMissing: latencyKeys.length - latencies.length,
       interimHolds: seen.interimHolds,
       peakRssMb: peak,
@@ -445,9 +467,13 @@ try {
     {
       inputTopic: ptInput,
       withBookings: false,
-      outputs: [ptOutput],
-      onRecord: (_topic, value, recordAt, receivedAt, seen) => {
+      outputs: [ptMiddle, ptOutput],
+      onRecord: (topic, value, recordAt, receivedAt, seen) => {
         const k = keyOf(value as Declaration);
+        if (topic === ptMiddle) {
+          if (!seen.midway.has(k)) seen.midway.set(k, receivedAt);
+          return;
+        }
         if (!seen.dispatched.has(k)) seen.dispatched.set(k, { at: receivedAt, recordAt });
         if (!seen.finished.has(k)) seen.finished.set(k, receivedAt);
       },
@@ -480,6 +506,7 @@ try {
       inputTopic: p.topics.declarations,
       withBookings: true,
       outputs: [
+        p.topics.riskAssessments,
         p.topics.laneAssignments,
         p.topics.clearanceOutcomes,
         p.topics.inspectionResults,
@@ -494,6 +521,11 @@ try {
             ...(seen.deadLetters.get(k) ?? []),
             `dead-lettered by ${l.stage} from ${l.sourceTopic}: ${l.reasonCode} ${l.reason}`,
           ]);
+          return;
+        }
+        if (topic === p.topics.riskAssessments) {
+          const k = keyOf(value as { declarationId: string; amendment: number });
+          if (!seen.midway.has(k)) seen.midway.set(k, receivedAt);
           return;
         }
         if (topic === p.topics.inspectionResults) {
@@ -552,6 +584,8 @@ try {
   const row = (name: string, a: string, b: string) =>
     `  ${name.padEnd(44)}${a.padStart(14)}${b.padStart(16)}`;
   const ms = (v: number) => `${Math.round(v)} ms`;
+  const hops = (l: { p50: number; p95: number; p99: number }) =>
+    `${Math.round(l.p50)}/${Math.round(l.p95)}/${Math.round(l.p99)}`;
   const rate = (v: number) => `${Math.round(v)}/s`;
   const lines = [
     '',
@@ -572,6 +606,17 @@ try {
       'latency p99 (output record timestamp)',
       ms(clearway.recordLatency.p99),
       ms(passThrough.recordLatency.p99),
+    ),
+    row(
+      'first hop p50/p95/p99 (to assessment received)',
+      hops(clearway.firstHop),
+      hops(passThrough.firstHop),
+    ),
+    row('second hop p50/p95/p99 (then to dispatch)', hops(clearway.secondHop), hops(passThrough.secondHop)),
+    row(
+      'latency p99 by fifth of the offered run',
+      clearway.p99ByFifth.map(Math.round).join('/'),
+      passThrough.p99ByFifth.map(Math.round).join('/'),
     ),
     row(
       'not dispatched within 30 s of the last send',

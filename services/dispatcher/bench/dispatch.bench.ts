@@ -128,7 +128,10 @@ try {
   say(`pass-through stage: ${passThrough.perSec}/s (${passThrough.seconds.toFixed(1)} s)`);
 
   const ports = loadPortsConfig(join(import.meta.dirname, '..', 'ports', 'ports.yaml'));
-  const keyPrefix = `bench-${randomUUID().slice(0, 8)}:`;
+  // Under the platform's prefix, so that closing the platform removes the run's Redis state too:
+  // left behind, each run added ~100,000 keys to a developer's Redis, and its append-only-file
+  // rewrites of the growing data skewed later benchmarks.
+  const keyPrefix = `${p.prefix}bench-${randomUUID().slice(0, 8)}:`;
   const dispatcherOf = () =>
     createDispatcher(
       { ...p, metrics: createMetricsRegistry() },

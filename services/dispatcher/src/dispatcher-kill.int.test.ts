@@ -1,6 +1,5 @@
 // The dispatcher as a real process, killed with SIGKILL mid-stream and started again: every
 // declaration still ends with exactly one final outcome and every lane is empty at the end.
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import {
   createTestPlatform,
@@ -21,7 +20,8 @@ const serviceRoot = join(import.meta.dirname, '..');
 describe('dispatcher killed with SIGKILL mid-stream', () => {
   let platform: TestPlatform;
   let lanes: LaneClient;
-  const keyPrefix = `it-kill-${randomUUID().slice(0, 8)}:`;
+  // Set once the platform exists: under its prefix, so that closing it removes this state too.
+  let keyPrefix = '';
   const children: ServiceProcess[] = [];
 
   const startDispatcher = () => {
@@ -37,6 +37,7 @@ describe('dispatcher killed with SIGKILL mid-stream', () => {
 
   beforeAll(async () => {
     platform = await createTestPlatform('dispatcher-kill');
+    keyPrefix = `${platform.prefix}kill:`;
   });
   afterAll(async () => {
     await Promise.all(children.map((c) => c.kill('SIGKILL')));
