@@ -62,6 +62,10 @@ export const lanesConfig = shared.extend({
         .filter(Boolean),
     )
     .optional(),
+  /**
+   * A fixed consumer group instead of a new one per start: a restart then resumes after the group's
+   * commits and does not take up the trucks the stopped run had in hand (see lanes-main.ts).
+   */
   LANES_GROUP_ID: z.string().min(1).optional(),
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(9471),
 });

@@ -1,6 +1,9 @@
 // Wiring only: simulated inspection lanes. Receives its lanes' assignments through the dispatcher's lane
 // client, holds each truck for the lane's service time (compressed like the traffic), then reports what
 // the ground truth says an inspection finds. Cancelled or moved-away trucks are dropped.
+// Each start reads the port's assignments from the beginning (a consumer group of its own) and skips
+// those already reported (reported-store.ts), so the trucks a stopped run had in hand or queued are
+// inspected after a restart instead of staying on their lanes for good.
 import { loadConfigOrExit } from '@clearway/config';
 import { createLaneClient } from '@clearway/dispatcher';
 import { loadTopicCatalogue, prefixedCatalogue, topicNames } from '@clearway/infra';
@@ -15,6 +18,7 @@ import { Counter, createLogger, createMetricsRegistry, startOpsServer } from '@c
 import { createRedisClient } from '@clearway/redis';
 import type { LaneAssignment } from '@clearway/schemas';
 import { loadPortsFile } from './adapters/ports-file.ts';
+import { createReportedStore } from './adapters/reported-store.ts';
 import { createTruthStore } from './adapters/truth-store.ts';
 import { lanesConfig } from './config.ts';
 import { inspectionFindings } from './domain/ground-truth.ts';
@@ -41,6 +45,9 @@ const registry = createSchemaRegistry(config);
 const serde = createAvroSerde(registry, catalogue);
 const redis = createRedisClient(config, logger);
 const truths = createTruthStore(redis, config.REDIS_KEY_PREFIX, 1);
+const reportedStore = createReportedStore(redis, config.REDIS_KEY_PREFIX, config.SIM_PORT);
+/** Assignments already reported, by this run or an earlier one; loaded before assignments arrive. */
+let reported = new Set<string>();
 const client = createLaneClient({
   kafka,
   serde,
@@ -48,8 +55,10 @@ const client = createLaneClient({
   logger,
   port: config.SIM_PORT,
   laneIds: [...lanes.keys()],
-  // One group per topic prefix and port, so a run with its own prefix starts its own lanes afresh.
-  groupId: config.LANES_GROUP_ID ?? `${config.TOPIC_PREFIX}clearway-sim-lanes-${config.SIM_PORT}`,
+  // A group of its own for each start, reading from the beginning: see the top of this file.
+  groupId:
+    config.LANES_GROUP_ID ?? `${config.TOPIC_PREFIX}clearway-sim-lanes-${config.SIM_PORT}-${Date.now()}`,
+  fromBeginning: true,
 });
 
 const results = new Counter({
@@ -71,7 +80,9 @@ interface DueReport {
 }
 
 /** Reports a batch of finished inspections in one produce request, with the ground truth for each. */
-async function reportAll(due: DueReport[]): Promise<void> {
+async function reportAll(all: DueReport[]): Promise<void> {
+  const due = all.filter(({ a }) => !reported.has(a.assignmentId));
+  if (due.length === 0) return;
   const groundTruths = await Promise.all(due.map(({ a }) => truths.load(a.declarationId, a.amendment)));
   const inputs = due.map(({ a, startedAt, completedAt }, i) => {
     const truth = groundTruths[i] ?? null;
@@ -90,6 +101,11 @@ async function reportAll(due: DueReport[]): Promise<void> {
     };
   });
   await client.publishResults(inputs);
+  // Recorded after publishing: a crash in between reports those again after a restart, and the
+  // dispatcher dead-letters the copies as duplicates (their result ids are stable); nothing is lost.
+  const ids = inputs.map((r) => r.assignment.assignmentId);
+  await reportedStore.add(ids);
+  for (const id of ids) reported.add(id);
   for (const r of inputs) {
     results.inc({ lane: r.assignment.laneId, outcome: r.outcome });
     logger.info(
@@ -142,7 +158,7 @@ function onAssignment(a: LaneAssignment): void {
     inHand.delete(a.declarationId);
   }
   const lane = lanes.get(a.laneId);
-  if (a.kind === 'CANCELLED' || lane === undefined) return;
+  if (a.kind === 'CANCELLED' || lane === undefined || reported.has(a.assignmentId)) return;
   const minutes = serviceMinutesFor(lane, a.freightClass, a.inspectionLevel);
   const now = Date.now();
   const plan = planInspection(serversFreeAt.get(a.laneId)!, now, minutes, config.SIM_COMPRESSION);
@@ -162,6 +178,16 @@ function onAssignment(a: LaneAssignment): void {
 await untilReachable(logger, async () => {
   if (redis.status === 'wait') await redis.connect();
   await redis.ping();
+});
+reported = await retryWithBackoff(() => reportedStore.load(), {
+  maxAttempts: 10,
+  capMs: 10_000,
+  isRetriable: () => true,
+  onRetry: (error, attempt, delayMs) =>
+    logger.warn(
+      { err: (error as Error).message, attempt, delayMs },
+      'loading reported inspections failed, retrying',
+    ),
 });
 await client.start(onAssignment);
 const ops = await startOpsServer({
