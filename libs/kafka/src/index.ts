@@ -1,6 +1,6 @@
 export { createKafka } from './kafka-client.ts';
 export { createSchemaRegistry, type SchemaRegistry } from './schema-registry.ts';
-export { createAvroSerde, type AvroSerde } from './avro-serde.ts';
+export { createAvroSerde, type AvroSerde, type FieldSelection, type ProjectedDecoder } from './avro-serde.ts';
 export { provisionTopics, topicConfig } from './provision.ts';
 export {
   createStage,

@@ -56,8 +56,8 @@ export interface UnpackedRecord {
   value: Buffer;
 }
 
-/** The packed records in order. */
-export function* unpackRecords(packed: PackedRecords): Generator<UnpackedRecord> {
+/** The packed records in order; without `keys`, every key is read as null (nothing decodes it). */
+export function* unpackRecords(packed: PackedRecords, keys = true): Generator<UnpackedRecord> {
   const { topic, count, buffer } = packed;
   const head = count * FIELDS * 8;
   const meta = new Float64Array(buffer, 0, count * FIELDS);
@@ -69,7 +69,7 @@ export function* unpackRecords(packed: PackedRecords): Generator<UnpackedRecord>
     const valueLength = meta[m + 5]!;
     let key: string | null = null;
     if (keyLength >= 0) {
-      key = bytes.toString('utf8', start, start + keyLength);
+      if (keys) key = bytes.toString('utf8', start, start + keyLength);
       start += keyLength;
     }
     yield {

@@ -1,9 +1,12 @@
 // A replay worker thread: decodes the declarations and assessments routed to its shard, joins and
 // re-decides them, and summarises at the end. Builds its own serde (schemas are fetched from the
-// registry once per writer schema) and compiles each ruleset version itself.
+// registry once per writer schema) and compiles each ruleset version itself. It imports the serde
+// and the registry client, not the @clearway/kafka entry point: that loads kafkajs and the stage
+// runner, a third of a worker's start-up, for nothing.
 import { parentPort, workerData } from 'node:worker_threads';
 import { parseConfig, registrySettings } from '@clearway/config';
-import { createAvroSerde, createSchemaRegistry } from '@clearway/kafka';
+import { createAvroSerde } from '@clearway/kafka/avro-serde';
+import { createSchemaRegistry } from '@clearway/kafka/schema-registry';
 import type { CorruptRecord } from '../domain/audit-records.ts';
 import { createReplayJoin, type Arrived, type JoinQueries } from '../domain/replay-join.ts';
 import { hashOfId, shardOf } from '../domain/shard-of.ts';
@@ -36,7 +39,8 @@ const reply = (message: FromWorker) => port.postMessage(message);
 
 async function onRecords(packed: PackedRecords): Promise<void> {
   const isDeclaration = packed.topic === data.declarationsTopic;
-  for (const r of unpackRecords(packed)) {
+  // Only a declaration's key is used (to hold it until its assessment comes).
+  for (const r of unpackRecords(packed, isDeclaration)) {
     const step = isDeclaration
       ? feeder.declaration(r.at, r.seq, r.key, r.value)
       : feeder.assessment(r.at, r.seq, r.value);

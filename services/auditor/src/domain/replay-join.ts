@@ -14,10 +14,10 @@ import {
 } from './audit-records.ts';
 import type { AssessmentDifference, Duplicate, Gap, RulesetLookup, Unverifiable } from './replay.ts';
 import {
-  compareDecided,
-  decidedFields,
+  compareRecorded,
   recompute,
   type Decided,
+  type ReplayedAssessment,
   type Verification,
 } from './verify-assessment.ts';
 
@@ -85,7 +85,7 @@ interface AssessmentSeen {
   inspectionLevel: InspectionLevel;
   submittedAt: number;
   at: RecordLocation;
-  value: RiskAssessment | null;
+  value: ReplayedAssessment | null;
   verification: Verification | undefined;
 }
 
@@ -101,9 +101,21 @@ export function createReplayJoin(options: { window: TimeWindow; port?: string; r
     }
     return 'ruleset' in found ? found.ruleset : found.missing;
   };
+  // Every assessment names its ruleset version (a content hash, ~70 characters); what is kept until
+  // the report holds one copy of each version instead of one per assessment.
+  const versionNames = new Map<string, string>();
+  const versionOf = (version: string): string => {
+    const known = versionNames.get(version);
+    if (known !== undefined) return known;
+    versionNames.set(version, version);
+    return version;
+  };
   const ofPort = (p: string): boolean => port === undefined || p === port;
   // By declaration id, then amendment: no key string to build and hash for every record.
   const byDeclaration = new Map<string, AmendmentSeen>();
+  // Amendments with assessments waiting for their declaration: while there are none, `awaits` needs
+  // no lookup.
+  let waitingAmendments = 0;
   const found = (declarationId: string, amendment: number): AmendmentSeen | undefined => {
     let seen = byDeclaration.get(declarationId);
     while (seen !== undefined && seen.amendment !== amendment) seen = seen.next ?? undefined;
@@ -126,9 +138,9 @@ export function createReplayJoin(options: { window: TimeWindow; port?: string; r
     return seen;
   };
 
-  const verify = (seen: AssessmentSeen, assessment: RiskAssessment, of: AmendmentSeen): void => {
+  const verify = (seen: AssessmentSeen, assessment: ReplayedAssessment, of: AmendmentSeen): void => {
     seen.value = null;
-    const version = assessment.rulesetVersion;
+    const version = seen.rulesetVersion;
     const first = of.first;
     if (of.pending === null && first !== null) {
       // A later assessment of an amendment already verified: the same inputs must give the same fields.
@@ -148,7 +160,7 @@ export function createReplayJoin(options: { window: TimeWindow; port?: string; r
       const firstContext = JSON.stringify(first.context);
       seen.verification =
         firstContext === context
-          ? compareDecided(decidedFields(assessment, assessment.routing), first.decided)
+          ? compareRecorded(assessment, first.decided)
           : {
               status: 'different',
               differences: [{ field: 'context', recorded: context, recomputed: firstContext }],
@@ -163,7 +175,7 @@ export function createReplayJoin(options: { window: TimeWindow; port?: string; r
       seen.verification = { status: 'unverifiable', reason: again.unverifiable };
       return;
     }
-    seen.verification = compareDecided(decidedFields(assessment, assessment.routing), again);
+    seen.verification = compareRecorded(assessment, again);
     of.first = { version, context: assessment.context, decided: again };
     of.pending = null;
   };
@@ -176,6 +188,7 @@ export function createReplayJoin(options: { window: TimeWindow; port?: string; r
   return {
     /** Whether an assessment of some amendment of this declaration waits for it. */
     awaits: (declarationId: string): boolean => {
+      if (waitingAmendments === 0) return false;
       for (let of = byDeclaration.get(declarationId); of !== undefined; of = of.next ?? undefined)
         if (of.waiting !== null) return true;
       return false;
@@ -189,10 +202,11 @@ export function createReplayJoin(options: { window: TimeWindow; port?: string; r
       const waiting = of.waiting;
       if (waiting !== null) {
         of.waiting = null;
+        waitingAmendments--;
         for (const seen of waiting) if (seen.value) verify(seen, seen.value, of);
       }
     },
-    addAssessment: (record: Located<RiskAssessment>, seq: number): void => {
+    addAssessment: (record: Located<ReplayedAssessment>, seq: number): void => {
       const a = record.value;
       if (!ofPort(a.port)) return;
       const of = amendmentOf(a.declarationId, a.amendment);
@@ -201,7 +215,7 @@ export function createReplayJoin(options: { window: TimeWindow; port?: string; r
         amendment: of,
         seq,
         assessmentId: a.assessmentId,
-        rulesetVersion: a.rulesetVersion,
+        rulesetVersion: versionOf(a.rulesetVersion),
         inspectionLevel: a.inspectionLevel,
         submittedAt: a.submittedAt,
         at: record.at,
@@ -210,8 +224,10 @@ export function createReplayJoin(options: { window: TimeWindow; port?: string; r
       };
       assessments.push(seen);
       if (of.declaration !== null) verify(seen, a, of);
-      else if (of.waiting === null) of.waiting = [seen];
-      else of.waiting.push(seen);
+      else if (of.waiting === null) {
+        of.waiting = [seen];
+        waitingAmendments++;
+      } else of.waiting.push(seen);
     },
 
     summarise: (queries: JoinQueries): JoinSummary => {

@@ -1,5 +1,5 @@
 import { assessmentOf, context, declaration, ruleset } from './test-history.ts';
-import { verifyAssessment } from './verify-assessment.ts';
+import { compareDecided, compareRecorded, decidedFields, verifyAssessment } from './verify-assessment.ts';
 
 describe('verifyAssessment', () => {
   const r = ruleset();
@@ -56,5 +56,27 @@ describe('verifyAssessment', () => {
       reason: expect.stringContaining(recorded.rulesetVersion) as string,
     });
     expect(verifyAssessment(r, d, { ...recorded, context: null }).status).toBe('unverifiable');
+  });
+
+  it('compares the recorded fields exactly as their strings compare', () => {
+    const recomputed = decidedFields(recorded, recorded.routing);
+    const ids = (...ruleIds: string[]) => ruleIds.map((ruleId) => ({ ruleId }));
+    const variants = [
+      recorded,
+      { ...recorded, firedRules: [] },
+      { ...recorded, firedRules: ids('a,b') },
+      { ...recorded, firedRules: ids('a', 'b') },
+      { ...recorded, firedRules: [...recorded.firedRules, ...ids('')] },
+      { ...recorded, firedRules: recorded.firedRules.slice(1) },
+      { ...recorded, score: recorded.score + 1, sampled: !recorded.sampled },
+      { ...recorded, routing: null },
+      { ...recorded, inputHash: `${recorded.inputHash}0` },
+    ];
+    for (const a of variants)
+      for (const b of [...variants, { ...recorded, firedRules: ids('a', 'b') }]) {
+        const against = decidedFields(b, b.routing);
+        expect(compareRecorded(a, against)).toEqual(compareDecided(decidedFields(a, a.routing), against));
+      }
+    expect(compareRecorded(recorded, recomputed)).toEqual({ status: 'verified' });
   });
 });
