@@ -1,7 +1,7 @@
-// Trader history and amendment state in Redis. Reads for a whole batch go out as one script call
-// (one round trip, one command) and writes as a second (trader-history-scripts.ts): per-batch cost
-// is dominated by the number of commands the client builds and parses, not by their size. Keys
-// (prefix configurable):
+// Trader history and amendment state in Redis. A batch's reads are one script call per 2,000
+// declarations, all auto-pipelined into one round trip, and its writes likewise a second
+// (trader-history-scripts.ts): per-batch cost is dominated by the number of commands the client
+// builds and parses, not by their size. Keys (prefix configurable):
 //   <p>trader:<id>  hash: declarations (written here), inspections, findings, seizures (the
 //                   dispatcher's feedback loop)
 //   <p>pairs        hash: consignor|consignee → coordinates of the record that first saw the pair
