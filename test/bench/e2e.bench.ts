@@ -133,6 +133,11 @@ interface Observed {
   finished: Map<string, number>;
   /** Receive time of the first intermediate record (the assessment; pass-through: stage 1's output). */
   midway: Map<string, number>;
+  /**
+   * Whether intermediate records are read: only in the latency phase, so that decoding them (a ~1 KB
+   * assessment each) takes no CPU from the pipeline while its throughput is measured.
+   */
+  midwayOn: boolean;
   interimHolds: number;
   firstAt: number;
   /** What was seen of each declaration, to show why one never finished. */
@@ -146,11 +151,13 @@ async function observe(
   label: string,
   topics: string[],
   onRecord: (topic: string, value: unknown, recordAt: number, receivedAt: number, seen: Observed) => void,
+  midwayTopic: string,
 ): Promise<{ seen: Observed; consumer: Consumer }> {
   const seen: Observed = {
     dispatched: new Map(),
     finished: new Map(),
     midway: new Map(),
+    midwayOn: false,
     interimHolds: 0,
     firstAt: Infinity,
     trace: new Map(),
@@ -158,12 +165,14 @@ async function observe(
   };
   const consumer = p.kafka.consumer({ groupId: `${p.prefix}observer-${label}`, readUncommitted: false });
   await consumer.connect();
-  for (const topic of topics) await consumer.subscribe({ topic, fromBeginning: true });
+  for (const topic of [...topics, midwayTopic]) await consumer.subscribe({ topic, fromBeginning: true });
   await consumer.run({
     partitionsConsumedConcurrently: 6,
     eachBatch: async ({ batch }) => {
       const receivedAt = Date.now();
-      if (batch.messages.length > 0) seen.firstAt = Math.min(seen.firstAt, receivedAt);
+      const midway = batch.topic === midwayTopic;
+      if (midway && !seen.midwayOn) return;
+      if (batch.messages.length > 0 && !midway) seen.firstAt = Math.min(seen.firstAt, receivedAt);
       for (const m of batch.messages)
         onRecord(
           batch.topic,
@@ -334,6 +343,8 @@ async function runPipeline(
     inputTopic: string;
     withBookings: boolean;
     outputs: string[];
+    /** Read in the latency phase only, to split each declaration's latency into two hops. */
+    midwayTopic: string;
     onRecord: (topic: string, value: unknown, recordAt: number, receivedAt: number, seen: Observed) => void;
     start: () => Child[];
   },
@@ -342,7 +353,7 @@ async function runPipeline(
 ): Promise<PipelineResult> {
   say(`\n[${label}] publishing ${throughputItems.length} declarations to ${spec.inputTopic} ...`);
   await publishAll(p, throughputItems, spec.inputTopic, spec.withBookings);
-  const { seen, consumer } = await observe(p, label, spec.outputs, spec.onRecord);
+  const { seen, consumer } = await observe(p, label, spec.outputs, spec.onRecord, spec.midwayTopic);
   const children = spec.start();
   try {
     const keys = throughputItems.map((it) => keyOf(it.declaration.declaration));
@@ -380,6 +391,7 @@ async function runPipeline(
 
     await sleep(2_000); // let any tail (lane results, sweeps) settle before the latency phase
     say(`[${label}] offering ${offeredRate} declarations/s for ${offeredSeconds} s ...`);
+    seen.midwayOn = true;
     const sentAt = await publishAtRate(p, latencyItems, spec.inputTopic, spec.withBookings, offeredRate);
     const latencyKeys = [...sentAt.keys()];
     await waitUntil(() => latencyKeys.every((k) => seen.dispatched.has(k)), 30_000);
@@ -467,7 +479,8 @@ try {
     {
       inputTopic: ptInput,
       withBookings: false,
-      outputs: [ptMiddle, ptOutput],
+      outputs: [ptOutput],
+      midwayTopic: ptMiddle,
       onRecord: (topic, value, recordAt, receivedAt, seen) => {
         const k = keyOf(value as Declaration);
         if (topic === ptMiddle) {
@@ -505,8 +518,8 @@ try {
     {
       inputTopic: p.topics.declarations,
       withBookings: true,
+      midwayTopic: p.topics.riskAssessments,
       outputs: [
-        p.topics.riskAssessments,
         p.topics.laneAssignments,
         p.topics.clearanceOutcomes,
         p.topics.inspectionResults,
