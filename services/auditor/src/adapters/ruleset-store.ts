@@ -1,6 +1,6 @@
 // Ruleset versions as the categoriser published them, fetched by content hash. Each version is
 // compiled once; a version whose published content does not hash to its name is not trusted.
-import { compileRuleset, type CompiledRuleset } from '@clearway/categoriser';
+import { compileRuleset, type CompiledRuleset } from '@clearway/categoriser/engine';
 import type { RulesetPublished } from '@clearway/schemas';
 import type { RulesetLookup } from '../domain/replay.ts';
 

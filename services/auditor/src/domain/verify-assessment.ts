@@ -1,7 +1,7 @@
 // Re-runs one recorded decision: same declaration, same recorded context, the ruleset version the
 // assessment names. The engine is a pure function, so any difference is a change to the record. The
 // routing facts an assessment carries (plate, booking, traders) are checked against its declaration too.
-import { assess, routingFacts, type CompiledRuleset } from '@clearway/categoriser';
+import { assess, routingFacts, type CompiledRuleset } from '@clearway/categoriser/engine';
 import type { Declaration, FiredRule, RiskAssessment, RoutingFacts } from '@clearway/schemas';
 
 export type ComparedField =
