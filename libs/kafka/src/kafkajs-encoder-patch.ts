@@ -54,10 +54,6 @@ function writeUVarInt(this: EncoderLike, value: number): EncoderLike {
   return this;
 }
 
-function writeVarInt(this: EncoderLike, value: number): EncoderLike {
-  return writeUVarInt.call(this, (value << 1) ^ (value >> 31));
-}
-
 /** Applies the patch; true when the installed kafkajs has it (now or from an earlier call). */
 export function patchKafkajsEncoder(): boolean {
   let path: string;
@@ -74,19 +70,21 @@ export function patchKafkajsEncoder(): boolean {
   if (typeof grow !== 'function' || !String(grow).includes('Buffer.alloc(newLength)')) return false;
   const statics = Original as unknown as Record<string, unknown>;
   const varlong = proto['writeVarLong'] as Method;
+  // kafkajs's own: it zigzags and calls writeUVarInt, which is replaced below.
+  const varint = proto['writeVarInt'] as Method;
   const sizeOfVarLong = statics['sizeOfVarLong'] as (value: unknown) => number;
   const sizeOfVarInt = statics['sizeOfVarInt'] as (value: number) => number;
   if (
     typeof varlong !== 'function' ||
+    typeof varint !== 'function' ||
     typeof sizeOfVarLong !== 'function' ||
     !String(proto['writeUVarInt']).includes('Buffer.from(byteArray)')
   )
     return false;
   proto['ensureAvailable'] = ensureAvailable;
   proto['writeUVarInt'] = writeUVarInt;
-  proto['writeVarInt'] = writeVarInt;
   proto['writeVarLong'] = function (this: EncoderLike, value: unknown) {
-    return isInt32(value) ? writeVarInt.call(this, value) : varlong.call(this, value);
+    return isInt32(value) ? varint.call(this, value) : varlong.call(this, value);
   };
   statics['sizeOfVarLong'] = (value: unknown) =>
     isInt32(value) ? sizeOfVarInt.call(Original, value) : sizeOfVarLong.call(Original, value);

@@ -79,22 +79,26 @@ function isAscii(s: string): boolean {
 /** kafkajs's own murmur2, as installed (for the equivalence test); undefined if it could not load. */
 export let kafkajsMurmur2: Murmur2 | undefined;
 
-function replaceExport(id: string, shape: string, replacement: unknown): boolean {
+/**
+ * Replaces a kafkajs module's export, if it still has the expected shape. Returns what the module
+ * exported before (the replacement itself when an earlier call replaced it), or null when nothing
+ * could be patched.
+ */
+function replaceExport(id: string, shape: string, replacement: unknown): unknown {
   let path: string;
   let original: unknown;
   try {
     path = require.resolve(id);
     original = require(path);
   } catch {
-    return false;
+    return null;
   }
-  if (original === replacement) return true;
-  if (typeof original !== 'function' || !String(original).includes(shape)) return false;
-  if (id.endsWith('murmur2')) kafkajsMurmur2 = original as Murmur2;
+  if (original === replacement) return original;
+  if (typeof original !== 'function' || !String(original).includes(shape)) return null;
   const cached = require.cache[path];
-  if (!cached) return false;
+  if (!cached) return null;
   cached.exports = replacement;
-  return true;
+  return original;
 }
 
 /** Applies both replacements; true when the installed kafkajs has them (now or from an earlier call). */
@@ -109,7 +113,8 @@ export function patchKafkajsPartitioning(): boolean {
     'SEED.xor(length)',
     murmur2,
   );
-  return grouped && hashed;
+  if (hashed !== null && hashed !== murmur2) kafkajsMurmur2 = hashed as Murmur2;
+  return grouped !== null && hashed !== null;
 }
 
 patchKafkajsPartitioning();

@@ -175,19 +175,10 @@ function onAssignment(a: LaneAssignment): void {
   inHand.set(a.declarationId, { assignmentId: a.assignmentId, timer });
 }
 
+// Redis up, and what it says was already reported, before any assignment arrives.
 await untilReachable(logger, async () => {
   if (redis.status === 'wait') await redis.connect();
-  await redis.ping();
-});
-reported = await retryWithBackoff(() => reportedStore.load(), {
-  maxAttempts: 10,
-  capMs: 10_000,
-  isRetriable: () => true,
-  onRetry: (error, attempt, delayMs) =>
-    logger.warn(
-      { err: (error as Error).message, attempt, delayMs },
-      'loading reported inspections failed, retrying',
-    ),
+  reported = await reportedStore.load();
 });
 await client.start(onAssignment);
 const ops = await startOpsServer({
