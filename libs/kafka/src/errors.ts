@@ -12,6 +12,18 @@ export class RetriableError extends Error {
   }
 }
 
+/**
+ * Runs `task`, turning any failure into a RetriableError with `code` whose message says what failed
+ * (the original error kept as its cause): for adapters whose every failure is an outage.
+ */
+export async function asRetriable<T>(code: string, what: string, task: () => Promise<T>): Promise<T> {
+  try {
+    return await task();
+  } catch (error) {
+    throw new RetriableError(code, `${what} failed: ${(error as Error).message}`, { cause: error });
+  }
+}
+
 /** Reason codes a dead letter can carry. */
 export type DeadLetterCode =
   | 'NOT_AVRO'

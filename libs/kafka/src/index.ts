@@ -10,6 +10,6 @@ export {
   type OutboundRecord,
   type Disposition,
 } from './stage-runner.ts';
-export { RetriableError, RecordRejected, type DeadLetterCode } from './errors.ts';
+export { RetriableError, RecordRejected, asRetriable, type DeadLetterCode } from './errors.ts';
 export { retryWithBackoff, backoffDelay, untilReachable } from './backoff.ts';
 export type { Kafka, Admin, Producer, Consumer } from 'kafkajs';

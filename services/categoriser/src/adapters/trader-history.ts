@@ -10,7 +10,7 @@
 // A batch retried after a failed transaction finds its own earlier writes by their source
 // coordinates, so it neither counts a declaration twice nor sees its own pair as seen before.
 import { luaScript, type Redis } from '@clearway/redis';
-import { RetriableError } from '@clearway/kafka';
+import { asRetriable } from '@clearway/kafka';
 import type { Declaration } from '@clearway/schemas';
 import type { AmendmentState } from '../domain/amendments.ts';
 import type { DecisionContext, TraderStats } from '../domain/index.ts';
@@ -27,15 +27,8 @@ const partiesOf = (d: Declaration) => [...new Set([d.declarant.id, d.consignor.i
 export function createTraderHistory(redis: Redis, prefix: string) {
   const scripts = { lookup: luaScript(redis, lookupScript), record: luaScript(redis, recordScript) };
 
-  const call = async (script: (...args: string[]) => Promise<unknown>, args: string[], what: string) => {
-    try {
-      return await script(...args);
-    } catch (error) {
-      throw new RetriableError('REDIS_UNAVAILABLE', `redis ${what} failed: ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
-  };
+  const call = (script: (...args: string[]) => Promise<unknown>, args: string[], what: string) =>
+    asRetriable('REDIS_UNAVAILABLE', `redis ${what}`, () => script(...args));
 
   /** Reads one slice's state into the maps (one script call). */
   const lookupSlice = async (

@@ -1,7 +1,7 @@
 // Typed access to the dispatcher's Redis state: the atomic scripts (dispatch-scripts.ts), the
 // bookings a batch needs, and read-only views for metrics and tests.
 // Redis failures become RetriableErrors, so the stage retries the batch with backoff.
-import { RetriableError } from '@clearway/kafka';
+import { asRetriable } from '@clearway/kafka';
 import { luaScript, type Redis } from '@clearway/redis';
 import type { SlotWindow } from '@clearway/schemas';
 import type { CompleteDecision, DispatchDecision, LaneDecision } from '../domain/decisions.ts';
@@ -45,15 +45,8 @@ interface Scripted {
   cwNoShows: (...args: (string | number)[]) => Promise<string[]>;
 }
 
-const retriable = async <T>(what: string, task: () => Promise<T>): Promise<T> => {
-  try {
-    return await task();
-  } catch (error) {
-    throw new RetriableError('REDIS_UNAVAILABLE', `redis ${what} failed: ${(error as Error).message}`, {
-      cause: error,
-    });
-  }
-};
+const retriable = <T>(what: string, task: () => Promise<T>): Promise<T> =>
+  asRetriable('REDIS_UNAVAILABLE', `redis ${what}`, task);
 
 export function createDispatchStore(redis: Redis, options: { keyPrefix: string; ttlSeconds: number }) {
   const { keyPrefix, ttlSeconds } = options;

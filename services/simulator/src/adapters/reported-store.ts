@@ -4,7 +4,7 @@
 //   <prefix>sim:reported:<port>   set of assignment ids
 // A real lane keeps its queue through a terminal restart (the trucks are physically there); before
 // this, a stopped simulator lost its in-memory queue and those trucks stayed on the lane for good.
-import { RetriableError } from '@clearway/kafka';
+import { asRetriable } from '@clearway/kafka';
 import type { Redis } from '@clearway/redis';
 
 export interface ReportedStore {
@@ -15,15 +15,8 @@ export interface ReportedStore {
 
 export function createReportedStore(redis: Redis, prefix: string, port: string): ReportedStore {
   const key = `${prefix}sim:reported:${port}`;
-  const retriable = async <T>(what: string, task: () => Promise<T>): Promise<T> => {
-    try {
-      return await task();
-    } catch (error) {
-      throw new RetriableError('REDIS_UNAVAILABLE', `${what} failed: ${(error as Error).message}`, {
-        cause: error,
-      });
-    }
-  };
+  const retriable = <T>(what: string, task: () => Promise<T>): Promise<T> =>
+    asRetriable('REDIS_UNAVAILABLE', what, task);
   return {
     load: () => retriable('loading reported inspections', async () => new Set(await redis.smembers(key))),
     async add(assignmentIds) {

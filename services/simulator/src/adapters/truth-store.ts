@@ -1,6 +1,6 @@
 // The ground truth in Redis, where the simulated lanes read it:
 //   <prefix>truth:<declarationId>:<amendment>   hash of truthToHash's fields, with a TTL
-import { RetriableError } from '@clearway/kafka';
+import { asRetriable } from '@clearway/kafka';
 import type { Redis } from '@clearway/redis';
 import { truthFromHash, truthToHash, type GroundTruth } from '../domain/ground-truth.ts';
 
@@ -19,32 +19,15 @@ export function createTruthStore(redis: Redis, prefix: string, ttlSeconds: numbe
         const k = key(t.declarationId, t.amendment);
         pipeline.hset(k, truthToHash(t)).expire(k, ttlSeconds);
       }
-      try {
+      await asRetriable('REDIS_UNAVAILABLE', 'saving ground truth', async () => {
         const results = (await pipeline.exec()) ?? [];
         const failed = results.find(([error]) => error);
         if (failed?.[0]) throw failed[0];
-      } catch (error) {
-        throw new RetriableError(
-          'REDIS_UNAVAILABLE',
-          `saving ground truth failed: ${(error as Error).message}`,
-          {
-            cause: error,
-          },
-        );
-      }
+      });
     },
-    async load(declarationId, amendment) {
-      try {
-        return truthFromHash(await redis.hgetall(key(declarationId, amendment)));
-      } catch (error) {
-        throw new RetriableError(
-          'REDIS_UNAVAILABLE',
-          `reading ground truth failed: ${(error as Error).message}`,
-          {
-            cause: error,
-          },
-        );
-      }
-    },
+    load: (declarationId, amendment) =>
+      asRetriable('REDIS_UNAVAILABLE', 'reading ground truth', async () =>
+        truthFromHash(await redis.hgetall(key(declarationId, amendment))),
+      ),
   };
 }
