@@ -130,11 +130,33 @@ export function createAvroSerde(
     }
   };
 
-  const decodeWith = <T>(topic: string, id: number, resolver: avro.Resolver | null, buffer: Buffer): T => {
+  // The resolver from writer schema `id` to `reader`, built once per cache key.
+  const resolverFor = async <K>(
+    cache: Map<K, avro.Resolver | null>,
+    key: K,
+    reader: AvroType,
+    id: number,
+  ): Promise<avro.Resolver | null> => {
+    let resolver = cache.get(key);
+    if (resolver === undefined) {
+      resolver = resolverOf(reader, await writerType(id));
+      cache.set(key, resolver);
+    }
+    return resolver;
+  };
+
+  // Full and projected decodes alike: `reader` is the event's type, or its projection.
+  const decodeWith = <T>(
+    reader: AvroType,
+    event: string,
+    id: number,
+    resolver: avro.Resolver | null,
+    buffer: Buffer,
+  ): T => {
     if (resolver === null)
-      throw new RecordRejected('SCHEMA_MISMATCH', `writer schema ${id} cannot be read as ${eventOf(topic)}`);
+      throw new RecordRejected('SCHEMA_MISMATCH', `writer schema ${id} cannot be read as ${event}`);
     try {
-      return readerType(eventOf(topic)).fromBuffer(buffer.subarray(HEADER_LENGTH), resolver) as T;
+      return reader.fromBuffer(buffer.subarray(HEADER_LENGTH), resolver) as T;
     } catch (error) {
       throw new RecordRejected(
         'CORRUPT',
@@ -165,17 +187,15 @@ export function createAvroSerde(
       const id = parseHeader(buffer);
       const resolver = resolvers.get(`${topic}#${id}`);
       if (resolver === undefined) return undefined;
-      return decodeWith<T>(topic, id, resolver, buffer);
+      const event = eventOf(topic);
+      return decodeWith<T>(readerType(event), event, id, resolver, buffer);
     },
     async decode<T>(topic: string, buffer: Buffer | null): Promise<T> {
       const id = parseHeader(buffer);
-      const key = `${topic}#${id}`;
-      let resolver = resolvers.get(key);
-      if (resolver === undefined) {
-        resolver = resolverOf(readerType(eventOf(topic)), await writerType(id));
-        resolvers.set(key, resolver);
-      }
-      return decodeWith<T>(topic, id, resolver, buffer as Buffer);
+      const event = eventOf(topic);
+      const reader = readerType(event);
+      const resolver = await resolverFor(resolvers, `${topic}#${id}`, reader, id);
+      return decodeWith<T>(reader, event, id, resolver, buffer as Buffer);
     },
     projected<T>(topic: string, fields: FieldSelection): ProjectedDecoder<T> {
       const event = eventOf(topic);
@@ -183,32 +203,16 @@ export function createAvroSerde(
         projectRecord(avroSchemas[event] as unknown as avro.schema.RecordType, fields, event),
       );
       const byId = new Map<number, avro.Resolver | null>();
-      const read = (id: number, resolver: avro.Resolver | null, buffer: Buffer): T => {
-        if (resolver === null)
-          throw new RecordRejected('SCHEMA_MISMATCH', `writer schema ${id} cannot be read as ${event}`);
-        try {
-          return reader.fromBuffer(buffer.subarray(HEADER_LENGTH), resolver) as T;
-        } catch (error) {
-          throw new RecordRejected(
-            'CORRUPT',
-            `Avro body does not decode with schema ${id}: ${(error as Error).message}`,
-          );
-        }
-      };
       return {
         tryDecodeCached(buffer) {
           const id = parseHeader(buffer);
           const resolver = byId.get(id);
-          return resolver === undefined ? undefined : read(id, resolver, buffer);
+          return resolver === undefined ? undefined : decodeWith<T>(reader, event, id, resolver, buffer);
         },
         async decode(buffer) {
           const id = parseHeader(buffer);
-          let resolver = byId.get(id);
-          if (resolver === undefined) {
-            resolver = resolverOf(reader, await writerType(id));
-            byId.set(id, resolver);
-          }
-          return read(id, resolver, buffer as Buffer);
+          const resolver = await resolverFor(byId, id, reader, id);
+          return decodeWith<T>(reader, event, id, resolver, buffer as Buffer);
         },
       };
     },
