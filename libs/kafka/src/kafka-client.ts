@@ -1,8 +1,9 @@
 // First: patches kafkajs's encoder and partitioning before kafkajs loads, and its request queue
-// (see the modules).
+// (see the modules), and adds group fencing to its transactions (kafkajs-group-fencing.ts).
 import './kafkajs-encoder-patch.ts';
 import './kafkajs-partitioning-patch.ts';
 import './kafkajs-request-queue-patch.ts';
+import './kafkajs-group-fencing.ts';
 import { readFileSync } from 'node:fs';
 import { Kafka, logLevel, type KafkaConfig, type LogEntry, type SASLOptions } from 'kafkajs';
 import { ConfigError, checkKafkaSasl, type KafkaSettings } from '@clearway/config';

@@ -1,4 +1,5 @@
-import type { Admin, Consumer, EachBatchPayload, Kafka, Message, Producer } from 'kafkajs';
+import { hostname } from 'node:os';
+import type { Admin, Consumer, EachBatchPayload, Kafka, Message, Producer, TopicOffsets } from 'kafkajs';
 import { Partitioners } from 'kafkajs';
 import type { Logger, Registry } from '@clearway/observability';
 import { Counter, Histogram } from '@clearway/observability';
@@ -7,6 +8,13 @@ import type { AvroSerde } from './avro-serde.ts';
 import { RecordRejected, RetriableError, type DeadLetterCode } from './errors.ts';
 import { retryWithBackoff } from './backoff.ts';
 import { chunkBySize, MAX_REQUEST_BYTES } from './chunk-by-size.ts';
+import { createCommitGroup } from './commit-group.ts';
+import {
+  commitOffsetsAs,
+  fetchStableOffsets,
+  groupMembership,
+  type GroupMembership,
+} from './kafkajs-group-fencing.ts';
 
 /** One decoded input record, as handlers see it. */
 export interface InboundRecord<T> {
@@ -48,12 +56,20 @@ export interface StageDefinition<T> {
    * service exits non-zero here so that its supervisor restarts it, rather than idling as a zombie.
    */
   onFatal?: (error: Error) => void;
-  /** Transactional ids are `<prefix>.<topic>.<partition>`; defaults to the group id. */
+  /** The transactional id is `<prefix>.<instanceId>`; the prefix defaults to the group id. */
   transactionalIdPrefix?: string;
   /**
+   * Names this member among the group's members; defaults to the host name. A restarted member must
+   * keep its id, so that its first act, initialising the producer, aborts what its previous life left
+   * open; two members running at once must differ, or they fence each other.
+   */
+  instanceId?: string;
+  /** Longest a finished batch waits for slower ones of the same fetch before a commit starts. */
+  commitLingerMs?: number;
+  /**
    * Partition batches handled at once; defaults to every partition of the input topics. kafkajs
-   * fetches again only when all of a fetch's batches are done, and each batch is a transaction of
-   * several round trips, so batches waiting their turn add whole transactions to latency.
+   * fetches again only when all of a fetch's batches are done, and batches handled together share
+   * one transaction, so batches waiting their turn add whole transactions to latency.
    */
   partitionsConsumedConcurrently?: number;
   /** Attempts for a RetriableError thrown by `handle` before the batch is given up to a consumer restart. */
@@ -69,10 +85,16 @@ export interface Stage {
   counts(): { consumed: number; produced: number; deadLettered: number; committedBatches: number };
 }
 
-interface PartitionState {
-  producer: Producer;
-  /** First offset not yet committed, read after fencing; anything below was done by a previous owner. */
+/** One partition batch's share of a commit. */
+interface Committable {
+  membership: GroupMembership;
+  byTopic: Map<string, Message[]>;
+  topic: string;
+  partition: number;
   nextOffset: bigint;
+  consumed: number;
+  accepted: InboundRecord<unknown>[];
+  commitWithoutTransaction: (offsets: { topics: TopicOffsets[] }) => Promise<void>;
 }
 
 const headerText = (headers: Message['headers'] | undefined): Record<string, string> => {
@@ -85,14 +107,15 @@ const headerText = (headers: Message['headers'] | undefined): Record<string, str
 };
 
 /**
- * Runs consume → decode → validate → handle → produce as one Kafka transaction per partition batch,
- * so outputs, dead letters and the consumed offsets commit together or not at all.
+ * Runs consume → decode → validate → handle → produce as Kafka transactions, so outputs, dead letters
+ * and the consumed offsets commit together or not at all. The partition batches of one fetch share a
+ * transaction (see commit-group.ts).
  *
- * kafkajs has no KIP-447 (consumer-group metadata in transactions), so fencing follows the older
- * scheme: one transactional producer per input partition. Whoever owns a partition first
- * initialises that partition's transactional id, which bumps the epoch, aborts a previous owner's
- * open transaction and fences it out; only then is the committed offset re-read, and records below
- * it are skipped, so a zombie's late commit can never be processed twice.
+ * kafkajs has no KIP-447 (consumer-group metadata in transactions); kafkajs-group-fencing.ts adds it.
+ * Each member has one transactional producer. Its offsets carry the generation its batches were
+ * fetched under, so a member that lost its partitions in a rebalance cannot commit them; and after
+ * each join a member reads where its partitions start only once no transaction holds offsets for
+ * them, skipping records below that, so a zombie's late commit is never processed twice.
  */
 export function createStage<T>(
   deps: { kafka: Kafka; admin: Admin; serde: AvroSerde; logger: Logger; metrics: Registry },
@@ -100,11 +123,16 @@ export function createStage<T>(
 ): Stage {
   const { kafka, admin, serde, metrics } = deps;
   const logger = deps.logger.child({ stage: definition.name });
-  const prefix = definition.transactionalIdPrefix ?? definition.groupId;
+  const transactionalId = `${definition.transactionalIdPrefix ?? definition.groupId}.${definition.instanceId ?? hostname()}`;
   const maxAttempts = definition.maxAttempts ?? 8;
-  const partitions = new Map<string, PartitionState>();
   const totals = { consumed: 0, produced: 0, deadLettered: 0, committedBatches: 0 };
   let consumer: Consumer | undefined;
+  let producer: Promise<Producer> | undefined;
+  /** First offset of each assigned partition not yet committed, as of `positionsOf`'s generation. */
+  let positions: Promise<Map<string, bigint>> | undefined;
+  let positionsOf = -1;
+  /** This member's id in the group, from kafkajs's last GROUP_JOIN event. */
+  let memberId = '';
   let joined = false;
   let stopping = false;
 
@@ -153,6 +181,17 @@ export function createStage<T>(
         registers: [metrics],
       }),
   );
+  const transactions = getOrCreate(
+    metrics,
+    'clearway_stage_transactions_total',
+    () =>
+      new Counter({
+        name: 'clearway_stage_transactions_total',
+        help: 'Kafka transactions committed (each covers the partition batches handled together)',
+        labelNames: ['stage'],
+        registers: [metrics],
+      }),
+  );
   const batchSeconds = getOrCreate(
     metrics,
     'clearway_stage_batch_seconds',
@@ -175,37 +214,106 @@ export function createStage<T>(
     );
   };
 
-  const dropPartition = async (tp: string) => {
-    const state = partitions.get(tp);
-    partitions.delete(tp);
-    await state?.producer.disconnect().catch(() => undefined);
-  };
-
-  const claimPartition = async (topic: string, partition: number): Promise<PartitionState> => {
-    const tp = `${topic}:${partition}`;
-    const existing = partitions.get(tp);
-    if (existing) return existing;
-    const producer = kafka.producer({
-      transactionalId: `${prefix}.${topic}.${partition}`,
+  const connectProducer = async (): Promise<Producer> => {
+    const created = kafka.producer({
+      transactionalId,
       idempotent: true,
       maxInFlightRequests: 1,
       transactionTimeout: 60_000,
       // An outage is waited out with backoff rather than failing the batch; kafkajs also warns that
       // bounded retries weaken idempotence.
       // CONCURRENT_TRANSACTIONS (the previous commit's markers still being written) meets nearly
-      // every transaction that follows another on the same partition within a few ms, and clears in
-      // 1–5 ms. Measured here with back-to-back transactions, p90 per transaction: 28.7 ms with a
-      // 20 ms first retry, 7.1 ms with 1 ms. A real outage still backs off, doubling to 10 s.
+      // every transaction that follows another within a few ms, and clears in 1–5 ms. Measured here
+      // with back-to-back transactions, p90 per transaction: 28.7 ms with a 20 ms first retry, 7.1 ms
+      // with 1 ms. A real outage still backs off, doubling to 10 s.
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 2, maxRetryTime: 10_000 },
       createPartitioner: Partitioners.DefaultPartitioner,
     });
-    await producer.connect(); // InitProducerId: fences any previous owner of this partition.
-    const offsets = await admin.fetchOffsets({ groupId: definition.groupId, topics: [topic] });
-    const committed = offsets[0]?.partitions.find((p) => p.partition === partition)?.offset ?? '-1';
-    const state = { producer, nextOffset: BigInt(committed === '-1' ? '0' : committed) };
-    partitions.set(tp, state);
-    return state;
+    await created.connect(); // InitProducerId: aborts what this member's previous life left open
+    return created;
   };
+  const theProducer = (): Promise<Producer> => {
+    producer ??= connectProducer().catch((error: unknown) => {
+      producer = undefined;
+      throw error;
+    });
+    return producer;
+  };
+  const dropProducer = async () => {
+    const current = producer;
+    producer = undefined;
+    await current?.then((p) => p.disconnect()).catch(() => undefined);
+  };
+
+  /** Where this generation's partitions start: committed offsets no open transaction still holds. */
+  const positionsFor = (membership: GroupMembership, heartbeat: () => Promise<void>) => {
+    if (positions && positionsOf === membership.generationId) return positions;
+    positionsOf = membership.generationId;
+    positions = theProducer() // first, so that this member's own earlier transaction is not waited for
+      .then(() =>
+        fetchStableOffsets(membership, membership.assigned, {
+          maxWaitMs: 120_000, // a dead member's transaction is aborted by the broker after its timeout
+          onWait: heartbeat,
+        }),
+      )
+      .catch((error: unknown) => {
+        positions = undefined;
+        positionsOf = -1;
+        throw error;
+      });
+    return positions;
+  };
+
+  const commitTogether = async (items: Committable[]): Promise<void> => {
+    const current = groupMembership(definition.groupId, memberId);
+    const stale = items.find((i) => i.membership.generationId !== current?.generationId);
+    if (stale)
+      // Fetched before the last join: the partition may have moved, so the batch is fetched again.
+      throw new RetriableError(
+        'REBALANCED',
+        `${definition.name}: batch of ${stale.topic}:${stale.partition} was fetched in generation ${stale.membership.generationId}, the group is now in ${current?.generationId}`,
+      );
+    const offsets = new Map<string, { partition: number; offset: string }[]>();
+    const byTopic = new Map<string, Message[]>();
+    for (const item of items) {
+      let list = offsets.get(item.topic);
+      if (!list) offsets.set(item.topic, (list = []));
+      list.push({ partition: item.partition, offset: item.nextOffset.toString() });
+      for (const [topic, messages] of item.byTopic) {
+        const bucket = byTopic.get(topic);
+        if (bucket) for (const m of messages) bucket.push(m);
+        else byTopic.set(topic, messages.slice());
+      }
+    }
+    const topics = [...offsets].map(([topic, partitions]) => ({ topic, partitions }));
+    if (byTopic.size === 0) {
+      // Nothing to publish (e.g. the dispatcher storing bookings): the offsets alone are committed
+      // through the group, one request instead of a transaction's four and its markers. Nothing is
+      // lost to atomicity: there is no output to pair them with, and the state a handler writes is
+      // idempotent per input record, so a redelivery after a crash rewrites the same. The group
+      // refuses the commit of a member whose generation is stale.
+      await items[0]!.commitWithoutTransaction({ topics });
+      return;
+    }
+    const member = await theProducer();
+    const transaction = await member.transaction();
+    try {
+      for (const chunk of chunkBySize(byTopic, MAX_REQUEST_BYTES))
+        await transaction.sendBatch({ topicMessages: chunk });
+      commitOffsetsAs(transactionalId, items[0]!.membership);
+      await transaction.sendOffsets({ consumerGroupId: definition.groupId, topics });
+      await transaction.commit();
+      transactions.inc(labels);
+    } catch (error) {
+      await transaction.abort().catch(() => undefined);
+      await dropProducer(); // fenced or broken: the next commit starts a new producer
+      throw error;
+    }
+  };
+  const commits = createCommitGroup<Committable>({
+    commit: commitTogether,
+    lingerMs: definition.commitLingerMs ?? 5,
+  });
 
   const deadLetter = (
     message: Message & { offset: string; timestamp: string },
@@ -239,23 +347,46 @@ export function createStage<T>(
 
   const processBatch = async (payload: EachBatchPayload) => {
     const { batch } = payload;
-    const heartbeat = () => payload.heartbeat();
-    const resolveOffset = (offset: string) => payload.resolveOffset(offset);
     if (batch.messages.length === 0 || !payload.isRunning() || payload.isStale()) return;
+    const ticket = commits.enter();
+    let submitted: Promise<void> | undefined;
+    let done: Committable | undefined;
     const started = performance.now();
-    const { topic, partition } = batch;
-    const tp = `${topic}:${partition}`;
-    let state: PartitionState;
     try {
-      state = await claimPartition(topic, partition);
-    } catch (error) {
-      await dropPartition(tp);
-      throw error;
+      done = await prepareBatch(payload);
+      if (done) submitted = ticket.submit(done);
+    } finally {
+      if (!submitted) ticket.leave();
     }
-    const messages = batch.messages.filter((m) => BigInt(m.offset) >= state.nextOffset);
+    if (!submitted || !done) return;
+    await submitted;
+    payload.resolveOffset((done.nextOffset - 1n).toString());
+    totals.committedBatches++;
+    totals.consumed += done.consumed;
+    consumedCounter.inc(labels, done.consumed);
+    let producedHere = 0;
+    for (const [t, msgs] of done.byTopic) {
+      producedCounter.inc({ ...labels, topic: t }, msgs.length);
+      producedHere += msgs.length;
+    }
+    totals.produced += producedHere;
+    batchSeconds.observe(labels, (performance.now() - started) / 1000);
+    definition.afterCommit?.(done.accepted as InboundRecord<T>[]);
+    await payload.heartbeat();
+  };
+
+  /** Decodes, validates and handles one partition batch; undefined when all of it was done before. */
+  const prepareBatch = async (payload: EachBatchPayload): Promise<Committable | undefined> => {
+    const { batch } = payload;
+    const heartbeat = () => payload.heartbeat();
+    const { topic, partition } = batch;
+    const membership = groupMembership(definition.groupId, memberId);
+    if (!membership) throw new Error(`${definition.name}: consuming without a group membership`);
+    const start = (await positionsFor(membership, heartbeat)).get(`${topic}:${partition}`) ?? -1n;
+    const messages = start < 0n ? batch.messages : batch.messages.filter((m) => BigInt(m.offset) >= start);
     if (messages.length === 0) {
-      resolveOffset(batch.messages[batch.messages.length - 1]!.offset);
-      return;
+      payload.resolveOffset(batch.messages[batch.messages.length - 1]!.offset);
+      return undefined;
     }
 
     // Decode and validate; rejected records keep their place so outputs stay in input order.
@@ -319,7 +450,6 @@ export function createStage<T>(
     }
 
     const byTopic = new Map<string, Message[]>();
-    let producedHere = 0;
     for (const list of outputs) {
       for (const out of list) {
         let bucket = byTopic.get(out.topic);
@@ -329,46 +459,18 @@ export function createStage<T>(
           value: serde.encode(out.topic, out.value),
           ...(out.headers ? { headers: out.headers } : {}),
         });
-        producedHere++;
       }
     }
-
-    const lastOffset = messages[messages.length - 1]!.offset;
-    const nextOffset = BigInt(lastOffset) + 1n;
-    const offsets = [{ topic, partitions: [{ partition, offset: nextOffset.toString() }] }];
-    if (producedHere === 0) {
-      // Nothing to publish (e.g. the dispatcher storing bookings): the offsets
-      // alone are committed through the group, one request instead of a transaction's four and its
-      // markers. Nothing is lost to atomicity: there is no output to pair them with, and the state a
-      // handler writes is idempotent per input record, so a redelivery after a crash rewrites the
-      // same. A member whose generation is stale has its commit refused, as a fenced producer would.
-      await payload.commitOffsetsIfNecessary({ topics: offsets });
-    } else {
-      const transaction = await state.producer.transaction();
-      try {
-        for (const chunk of chunkBySize(byTopic, MAX_REQUEST_BYTES))
-          await transaction.sendBatch({ topicMessages: chunk });
-        await transaction.sendOffsets({
-          consumerGroupId: definition.groupId,
-          topics: offsets,
-        });
-        await transaction.commit();
-      } catch (error) {
-        await transaction.abort().catch(() => undefined);
-        await dropPartition(tp); // fenced or broken: the next attempt re-claims and re-reads offsets
-        throw error;
-      }
-    }
-    state.nextOffset = nextOffset;
-    resolveOffset(lastOffset);
-    totals.consumed += messages.length;
-    totals.produced += producedHere;
-    totals.committedBatches++;
-    consumedCounter.inc(labels, messages.length);
-    for (const [t, msgs] of byTopic) producedCounter.inc({ ...labels, topic: t }, msgs.length);
-    batchSeconds.observe(labels, (performance.now() - started) / 1000);
-    definition.afterCommit?.(accepted);
-    await heartbeat();
+    return {
+      consumed: messages.length,
+      membership,
+      byTopic,
+      topic,
+      partition,
+      nextOffset: BigInt(messages[messages.length - 1]!.offset) + 1n,
+      accepted,
+      commitWithoutTransaction: (offsets) => payload.commitOffsetsIfNecessary(offsets),
+    };
   };
 
   return {
@@ -400,9 +502,9 @@ export function createStage<T>(
       });
       consumer.on(consumer.events.GROUP_JOIN, (event) => {
         joined = true;
+        memberId = event.payload.memberId;
+        // Where each partition starts is read again, for the new generation, by its first batch.
         logger.info({ assignment: event.payload.memberAssignment }, 'joined group');
-        // Partitions may have had another owner meanwhile: re-fence and re-read offsets on next use.
-        for (const tp of [...partitions.keys()]) void dropPartition(tp);
       });
       consumer.on(consumer.events.CRASH, (event) => {
         joined = false;
@@ -427,7 +529,9 @@ export function createStage<T>(
       stopping = true;
       joined = false;
       await consumer?.disconnect();
-      await Promise.all([...partitions.keys()].map(dropPartition));
+      await dropProducer();
+      positions = undefined;
+      positionsOf = -1;
       logger.info(totals, 'stage stopped');
     },
     isReady: () => joined && !stopping,

@@ -33,6 +33,14 @@ export const categoriserConfig = kafkaSettings
     GROUP_ID: z.string().min(1).optional(),
     REDIS_KEY_PREFIX: z.string().default('cw:'),
     /** Partition batches handled at once; default every input partition (see the stage runner). */
+    /**
+     * This process among the group's members (its transactional id); defaults to the host name. Keep
+     * it across restarts; give each process on the same host its own.
+     */
+    INSTANCE_ID: z
+      .string()
+      .regex(/^[a-zA-Z0-9._-]+$/)
+      .optional(),
     PARTITIONS_CONCURRENTLY: z.coerce.number().int().min(1).max(256).optional(),
   });
 

@@ -33,6 +33,14 @@ export const dispatcherConfig = kafkaSettings
       .min(3600)
       .default(30 * 24 * 3600),
     /** Partition batches handled at once; defaults to every partition of the inputs (see categoriser). */
+    /**
+     * This process among the group's members (its transactional id); defaults to the host name. Keep
+     * it across restarts; give each process on the same host its own.
+     */
+    INSTANCE_ID: z
+      .string()
+      .regex(/^[a-zA-Z0-9._-]+$/)
+      .optional(),
     PARTITIONS_CONCURRENTLY: z.coerce.number().int().min(1).max(256).optional(),
     BOOKING_LATE_MARGIN_MINUTES: minutes.default(30),
     BOOKING_EARLY_MARGIN_MINUTES: minutes.default(120),

@@ -56,6 +56,7 @@ const dispatcher = createDispatcher(
     ports,
     policy: bookingPolicy(config),
     partitionsConcurrently: config.PARTITIONS_CONCURRENTLY,
+    instanceId: config.INSTANCE_ID,
   },
 );
 for (const topic of [topics.laneAssignments, topics.clearanceOutcomes]) await serde.registerTopic(topic);

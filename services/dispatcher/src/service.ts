@@ -27,6 +27,8 @@ export function createDispatcher(
     policy: BookingPolicy;
     /** Partition batches handled at once; default every input partition (see the stage runner). */
     partitionsConcurrently?: number | undefined;
+    /** This process among the group's members (see the stage runner); default the host name. */
+    instanceId?: string | undefined;
     clock?: () => number;
   },
 ): Dispatcher {
@@ -52,6 +54,7 @@ export function createDispatcher(
     handle: onRecords.handle,
     afterCommit: onRecords.afterCommit,
     partitionsConsumedConcurrently: settings.partitionsConcurrently,
+    ...(settings.instanceId ? { instanceId: settings.instanceId } : {}),
   });
   return {
     stage,

@@ -1,0 +1,102 @@
+import { createCommitGroup } from './commit-group.ts';
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+describe('commit group', () => {
+  const recording = (lingerMs = 1_000) => {
+    const commits: string[][] = [];
+    let release: (() => void) | undefined;
+    let fail: Error | undefined;
+    const group = createCommitGroup<string>({
+      lingerMs,
+      commit: async (items) => {
+        commits.push(items);
+        const failure = fail;
+        fail = undefined;
+        if (failure) throw failure;
+        await new Promise<void>((r) => (release = r));
+      },
+    });
+    return {
+      group,
+      commits,
+      release: () => release?.(),
+      failNext: (e: Error) => (fail = e),
+    };
+  };
+
+  it('commits the batches handled together as one, once the last of them submits', async () => {
+    const { group, commits, release } = recording();
+    const a = group.enter();
+    const b = group.enter();
+    const c = group.enter();
+    const done: string[] = [];
+    void a.submit('a').then(() => done.push('a'));
+    void b.submit('b').then(() => done.push('b'));
+    await tick();
+    expect(commits).toEqual([]); // c is still being handled
+    c.leave(); // c had nothing to commit
+    await tick();
+    expect(commits).toEqual([['a', 'b']]);
+    expect(done).toEqual([]); // not before the commit ends
+    release();
+    await tick();
+    expect(done.sort()).toEqual(['a', 'b']);
+  });
+
+  it('gathers what finishes during a commit into the next one', async () => {
+    const { group, commits, release } = recording();
+    const first = group.enter().submit('1');
+    await tick();
+    const x = group.enter();
+    const y = group.enter();
+    const second = Promise.all([x.submit('x'), y.submit('y')]);
+    await tick();
+    expect(commits).toEqual([['1']]);
+    release();
+    await first;
+    await tick();
+    expect(commits).toEqual([['1'], ['x', 'y']]);
+    release();
+    await second;
+    expect(group.pending()).toEqual({ active: 0, queued: 0 });
+  });
+
+  it('does not let a slow batch hold the others back longer than the linger time', async () => {
+    const { group, commits, release } = recording(20);
+    const slow = group.enter();
+    const fast = group.enter().submit('fast');
+    await tick();
+    expect(commits).toEqual([]);
+    await new Promise((r) => setTimeout(r, 40));
+    expect(commits).toEqual([['fast']]);
+    release();
+    await fast;
+    const late = slow.submit('slow');
+    await tick();
+    expect(commits).toEqual([['fast'], ['slow']]);
+    release();
+    await late;
+  });
+
+  it('fails every batch of a failed commit, and goes on with the next', async () => {
+    const { group, commits, failNext, release } = recording();
+    failNext(new Error('fenced'));
+    const p = group.enter().submit('p');
+    const q = group.enter().submit('q'); // entered after p had submitted: the next commit
+    await expect(p).rejects.toThrow('fenced');
+    await tick();
+    expect(commits).toEqual([['p'], ['q']]);
+    release();
+    await expect(q).resolves.toBeUndefined();
+  });
+
+  it('refuses a ticket used twice', () => {
+    const { group } = recording();
+    const t = group.enter();
+    t.leave();
+    expect(() => t.submit('again')).toThrow(/twice/);
+    t.leave(); // leaving again is harmless (a finally after a failed submit)
+    expect(group.pending().active).toBe(0);
+  });
+});
