@@ -88,19 +88,43 @@ export function createLaneClient(options: LaneClientOptions): LaneClient {
     return results;
   };
 
+  // Where this terminal has got to, committed at most once a second: kafkajs's auto-commit sends an
+  // offset commit after every fetched batch, and with a batch every few ms that was a steady load on
+  // the broker. A restart re-delivers at most the last second's assignments, which a terminal must
+  // expect anyway (delivery is at least once) and the dispatcher recognises a repeated result.
+  const done = new Map<number, string>();
+  let commitTimer: ReturnType<typeof setInterval> | undefined;
+  const commitDone = async () => {
+    if (done.size === 0) return;
+    const offsets = [...done].map(([partition, offset]) => ({
+      topic: topics.laneAssignments,
+      partition,
+      offset: (BigInt(offset) + 1n).toString(),
+    }));
+    done.clear();
+    await consumer
+      .commitOffsets(offsets)
+      .catch((error: Error) => logger.warn({ err: error.message }, 'committing assignment offsets failed'));
+  };
+
   return {
     async start(onAssignment) {
       await consumer.connect();
+      // Partitions may have moved: offsets noted before a rebalance are not this member's to commit.
+      consumer.on(consumer.events.GROUP_JOIN, () => done.clear());
       await consumer.subscribe({
         topic: topics.laneAssignments,
         fromBeginning: options.fromBeginning ?? true,
       });
       await consumer.run({
-        eachMessage: async ({ message }) => {
+        autoCommit: false,
+        eachMessage: async ({ partition, message }) => {
           const a = await serde.decode<LaneAssignment>(topics.laneAssignments, message.value);
           if (concernsLanes(a, port, lanes)) await onAssignment(a);
+          done.set(partition, message.offset);
         },
       });
+      commitTimer = setInterval(() => void commitDone(), 1_000);
       logger.info({ groupId }, 'lane client receiving assignments');
     },
     async publishResult(input) {
@@ -109,6 +133,8 @@ export function createLaneClient(options: LaneClientOptions): LaneClient {
     },
     publishResults,
     async stop() {
+      clearInterval(commitTimer);
+      await commitDone();
       await consumer.disconnect();
       await producer.disconnect();
     },
