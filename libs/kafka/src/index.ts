@@ -1,6 +1,13 @@
 export { createKafka } from './kafka-client.ts';
 export { createSchemaRegistry, type SchemaRegistry } from './schema-registry.ts';
-export { createAvroSerde, type AvroSerde, type FieldSelection, type ProjectedDecoder } from './avro-serde.ts';
+export {
+  createAvroSerde,
+  type AvroSerde,
+  type FieldSelection,
+  type ProjectedDecoder,
+  type WriterSchema,
+} from './avro-serde.ts';
+export { createAvroDecoding, createEventTypes, schemaIdOf, type AvroDecoding } from './avro-decoding.ts';
 export { provisionTopics, topicConfig } from './provision.ts';
 export {
   createStage,

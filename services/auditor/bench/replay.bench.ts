@@ -103,10 +103,7 @@ console.log(
 async function timeReplay() {
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
-  const report = await runReplay(
-    { ...platform, registrySettings: platform.settings },
-    { window, graceMs: 0, workers },
-  );
+  const report = await runReplay(platform, { window, graceMs: 0, workers });
   const seconds = (performance.now() - started) / 1000;
   // CPU of every thread of the process (workers and V8's helpers too): on a shared machine it moves
   // less from run to run than the wall time does, so it is the steadier figure to compare changes by.

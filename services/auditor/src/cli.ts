@@ -83,7 +83,6 @@ function clients(): AuditClients {
     kafka: createKafka(config, logger, 'clearway-auditor'),
     serde: createAvroSerde(createSchemaRegistry(config), catalogue),
     topics: topicNames(config.TOPIC_PREFIX),
-    registrySettings: config,
     catalogue,
   };
 }

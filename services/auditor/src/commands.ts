@@ -1,7 +1,6 @@
 // The audit commands' I/O: read the topics for a window, decode, and feed the pure replay, trace and
 // backtest. Nothing here writes to a topic or commits an offset.
 import { availableParallelism } from 'node:os';
-import type { RegistrySettings } from '@clearway/config';
 import type { TopicNames, TopicSpec } from '@clearway/infra';
 import type { AvroSerde, Kafka } from '@clearway/kafka';
 import type {
@@ -30,8 +29,6 @@ export interface AuditClients {
   kafka: Kafka;
   serde: AvroSerde;
   topics: TopicNames;
-  /** Replay workers build their own serde from these. */
-  registrySettings: RegistrySettings;
   catalogue: TopicSpec[];
 }
 
@@ -79,8 +76,12 @@ export function dispatcher(
 
 const as = <T>(f: (r: Located<T>) => void): Handler => f as Handler;
 
-async function readRulesets(clients: AuditClients, onCorrupt: (c: CorruptRecord) => void) {
-  const store = createRulesetStore();
+/** Every published ruleset version, into `store`; resolves to them in the order read. */
+async function readRulesets(
+  clients: AuditClients,
+  store: ReturnType<typeof createRulesetStore>,
+  onCorrupt: (c: CorruptRecord) => void,
+): Promise<RulesetPublished[]> {
   const published: RulesetPublished[] = [];
   await readWindow({
     kafka: clients.kafka,
@@ -99,7 +100,7 @@ async function readRulesets(clients: AuditClients, onCorrupt: (c: CorruptRecord)
       onCorrupt,
     ),
   });
-  return { store, published };
+  return published;
 }
 
 /**
@@ -141,7 +142,7 @@ async function replayInShards(
     workerCount > 0
       ? startReplayWorkers({
           plan,
-          registry: clients.registrySettings,
+          writerSchema: (id) => serde.writerSchema(id),
           catalogue: clients.catalogue,
           declarationsTopic: topics.declarations,
           defer: how.defer,
@@ -151,10 +152,16 @@ async function replayInShards(
       : null;
   try {
     const corrupt: CorruptRecord[] = [];
-    const { store, published } = await readRulesets(clients, (c) => corrupt.push(c));
-    workers?.addRulesets(published);
+    const store = createRulesetStore();
     const replay = createReplay({ window: options.window, ...port, rulesets: store.lookup });
-    for (const c of corrupt) replay.addCorrupt(c);
+    // Read while the window's read is planned and its consumer joins the group (the read waits for
+    // it before its first record): the versions are looked up only when a record is re-decided, and
+    // the rulesets' corrupt records are numbered before any of the window's.
+    const rulesetsRead = readRulesets(clients, store, (c) => corrupt.push(c)).then((published) => {
+      workers?.addRulesets(published);
+      for (const c of corrupt) replay.addCorrupt(c);
+    });
+    rulesetsRead.catch(() => undefined); // the window's read fails with it
     const here = createReplayJoin({ window: options.window, ...port, rulesets: store.lookup });
     const feeder = createShardFeeder({
       serde,
@@ -183,7 +190,7 @@ async function replayInShards(
         else picked[shard - 1]!.push(i);
       });
       // The workers' share leaves first, so they work while this thread does its own.
-      workers?.send(topic, records, seqs, picked);
+      await workers?.send(topic, records, seqs, picked);
       for (const i of local) {
         const step = joinHere(records[i]!, seqs[i]!);
         if (step) await step;
@@ -219,6 +226,7 @@ async function replayInShards(
         }
       },
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ready: rulesetsRead,
     });
     const queries = replay.joinQueries();
     // The workers flush and summarise while this thread flushes its own shard.

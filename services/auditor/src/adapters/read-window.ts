@@ -40,6 +40,11 @@ export async function readWindow(options: {
   onProgress?: (done: number, total: number) => void;
   /** Stop when no partition advanced for this long. */
   idleMs?: number;
+  /**
+   * Awaited once the read is planned and its consumer has joined, before the first record: what
+   * the records need can be fetched meanwhile. A rejection ends the read with that error.
+   */
+  ready?: Promise<unknown>;
 }): Promise<ReadSummary> {
   const { kafka } = options;
   const admin = kafka.admin();
@@ -48,9 +53,15 @@ export async function readWindow(options: {
   const missing: string[] = [];
   try {
     const existing = new Set(await admin.listTopics());
-    for (const range of options.ranges)
-      if (existing.has(range.topic)) await planTopic(admin, range, partitions);
-      else missing.push(`topic ${range.topic} does not exist`);
+    // Topics are planned at once (a few offset requests each), and listed in the order given.
+    const planned = await Promise.all(
+      options.ranges.map(async (range) => (existing.has(range.topic) ? planTopic(admin, range) : null)),
+    );
+    options.ranges.forEach((range, i) => {
+      const plan = planned[i];
+      if (!plan) missing.push(`topic ${range.topic} does not exist`);
+      else for (const [key, p] of plan) partitions.set(key, p);
+    });
   } catch (error) {
     await admin.disconnect();
     throw error;
@@ -59,6 +70,7 @@ export async function readWindow(options: {
   const open = () => [...partitions.entries()].filter(([, p]) => p.position < p.end);
   if (open().length === 0) {
     await admin.disconnect();
+    await options.ready;
     return { records: 0, incomplete: missing };
   }
 
@@ -106,6 +118,7 @@ export async function readWindow(options: {
   await consumer.connect();
   try {
     await consumer.subscribe({ topics, fromBeginning: false });
+    await options.ready;
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: true,
@@ -152,14 +165,22 @@ export async function readWindow(options: {
   };
 }
 
-async function planTopic(admin: Admin, range: TopicRange, into: Map<string, PartitionRange>): Promise<void> {
-  const watermarks = await admin.fetchTopicOffsets(range.topic);
-  const at = async (ms: number) =>
-    new Map(
-      (await admin.fetchTopicOffsetsByTimestamp(range.topic, ms)).map((o) => [o.partition, Number(o.offset)]),
-    );
-  const starts = range.fromMs === null ? undefined : await at(range.fromMs);
-  const ends = range.toMs === null ? undefined : await at(range.toMs);
+async function planTopic(admin: Admin, range: TopicRange): Promise<Map<string, PartitionRange>> {
+  const at = async (ms: number | null) =>
+    ms === null
+      ? undefined
+      : new Map(
+          (await admin.fetchTopicOffsetsByTimestamp(range.topic, ms)).map((o) => [
+            o.partition,
+            Number(o.offset),
+          ]),
+        );
+  const [watermarks, starts, ends] = await Promise.all([
+    admin.fetchTopicOffsets(range.topic),
+    at(range.fromMs),
+    at(range.toMs),
+  ]);
+  const into = new Map<string, PartitionRange>();
   for (const w of watermarks) {
     const low = Number(w.low);
     const high = Number(w.high);
@@ -167,4 +188,5 @@ async function planTopic(admin: Admin, range: TopicRange, into: Map<string, Part
     const end = Math.min(high, ends?.get(w.partition) ?? high);
     into.set(`${range.topic}:${w.partition}`, { start, end, position: start });
   }
+  return into;
 }

@@ -1,5 +1,6 @@
 // What the replay's main thread and its worker threads say to each other.
 import type { TopicSpec } from '@clearway/infra';
+import type { WriterSchema } from '@clearway/kafka/avro-decoding';
 import type { RulesetPublished } from '@clearway/schemas';
 import type { CorruptRecord, TimeWindow } from '../domain/audit-records.ts';
 import type { Arrived, JoinQueries, JoinSummary } from '../domain/replay-join.ts';
@@ -9,9 +10,7 @@ import type { PackedRecords } from './packed-records.ts';
 export interface ReplayWorkerData {
   shard: number;
   plan: ShardPlan;
-  /** The registry settings as environment variables, parsed again by the worker. */
-  registryEnv: Record<string, string>;
-  catalogue: TopicSpec[];
+  catalogue: Pick<TopicSpec, 'name' | 'event'>[];
   declarationsTopic: string;
   /** Hold declarations' bytes until an assessment needs them (see shard-feeder.ts). */
   defer: boolean;
@@ -19,8 +18,13 @@ export interface ReplayWorkerData {
   port: string | null;
 }
 
+/** A writer schema the main thread looked up, or why it could not (the records' corrupt reason). */
+export type SchemaLookup = { id: number; schema: WriterSchema } | { id: number; failure: string };
+
 export type ToWorker =
   | { type: 'rulesets'; published: RulesetPublished[] }
+  // Sent before the first records written with these schemas.
+  | { type: 'schemas'; lookups: SchemaLookup[] }
   | ({ type: 'records' } & PackedRecords)
   | { type: 'finish'; queries: JoinQueries };
 

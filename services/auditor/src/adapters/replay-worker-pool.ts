@@ -1,16 +1,17 @@
 // The main thread's side of the replay workers: starts them, ships each batch's bytes to them by
-// transfer, holds the read back while a worker is behind, and gathers their summaries at the end.
-// Worker i joins shard i + 1 of the plan; shard 0 is joined on the main thread.
+// transfer (after the writer schemas they are written with, the first time), holds the read back
+// while a worker is behind, and gathers their summaries at the end. Worker i joins shard i + 1 of the
+// plan; shard 0 is joined on the main thread.
 import { Worker } from 'node:worker_threads';
-import type { RegistrySettings } from '@clearway/config';
 import type { TopicSpec } from '@clearway/infra';
+import type { WriterSchema } from '@clearway/kafka';
 import type { RulesetPublished } from '@clearway/schemas';
 import type { CorruptRecord, TimeWindow } from '../domain/audit-records.ts';
 import type { Arrived, JoinQueries, JoinSummary } from '../domain/replay-join.ts';
 import type { ShardPlan } from '../domain/shard-of.ts';
 import { packRecords } from './packed-records.ts';
 import type { RawRecord } from './read-window.ts';
-import type { FromWorker, ReplayWorkerData, ToWorker } from './replay-worker-messages.ts';
+import type { FromWorker, ReplayWorkerData, SchemaLookup, ToWorker } from './replay-worker-messages.ts';
 
 export interface ShardResults {
   summaries: JoinSummary[];
@@ -22,12 +23,15 @@ export interface ShardResults {
 interface WorkerShard {
   worker: Worker;
   queuedBytes: number;
+  /** Writer schema ids the worker has been sent. */
+  schemaIds: Set<number>;
   summary: ((message: Extract<FromWorker, { type: 'summary' }>) => void) | null;
 }
 
 export function startReplayWorkers(options: {
   plan: ShardPlan;
-  registry: RegistrySettings;
+  /** The writer schema registered under an id (the registry's, as the serde caches it). */
+  writerSchema: (id: number) => Promise<WriterSchema>;
   catalogue: TopicSpec[];
   declarationsTopic: string;
   defer: boolean;
@@ -36,13 +40,9 @@ export function startReplayWorkers(options: {
   /** Bytes a worker may have waiting before the read pauses for it. */
   maxQueuedBytes?: number;
 }) {
-  const { plan, registry } = options;
+  const { plan } = options;
   const maxQueuedBytes = options.maxQueuedBytes ?? 16 * 1024 * 1024;
-  const registryEnv: Record<string, string> = { SCHEMA_REGISTRY_URL: registry.SCHEMA_REGISTRY_URL };
-  if (registry.SCHEMA_REGISTRY_USERNAME)
-    registryEnv['SCHEMA_REGISTRY_USERNAME'] = registry.SCHEMA_REGISTRY_USERNAME;
-  if (registry.SCHEMA_REGISTRY_PASSWORD)
-    registryEnv['SCHEMA_REGISTRY_PASSWORD'] = registry.SCHEMA_REGISTRY_PASSWORD.reveal();
+  const catalogue = options.catalogue.map(({ name, event }) => ({ name, event }));
 
   let closing = false;
   let fail: (error: Error) => void = () => undefined;
@@ -54,15 +54,14 @@ export function startReplayWorkers(options: {
     const workerData: ReplayWorkerData = {
       shard: i + 1,
       plan,
-      registryEnv,
-      catalogue: options.catalogue,
+      catalogue,
       declarationsTopic: options.declarationsTopic,
       defer: options.defer,
       window: options.window,
       port: options.port ?? null,
     };
     const worker = new Worker(new URL('./replay-worker.ts', import.meta.url), { workerData });
-    const s: WorkerShard = { worker, queuedBytes: 0, summary: null };
+    const s: WorkerShard = { worker, queuedBytes: 0, schemaIds: new Set(), summary: null };
     worker.on('message', (message: FromWorker) => {
       if (message.type === 'done') {
         s.queuedBytes -= message.bytes;
@@ -78,6 +77,35 @@ export function startReplayWorkers(options: {
   const post = (s: WorkerShard, message: ToWorker, transfer: ArrayBuffer[] = []) =>
     s.worker.postMessage(message, transfer);
 
+  // One lookup per id for all workers; a failed one is forgotten, so the id's next batch asks again.
+  const lookups = new Map<number, Promise<SchemaLookup>>();
+  const lookUp = (id: number): Promise<SchemaLookup> => {
+    let lookup = lookups.get(id);
+    if (lookup === undefined) {
+      lookup = options.writerSchema(id).then(
+        (schema) => ({ id, schema }),
+        (error: unknown) => {
+          lookups.delete(id);
+          return { id, failure: (error as Error).message };
+        },
+      );
+      lookups.set(id, lookup);
+    }
+    return lookup;
+  };
+  // The writer schemas of the records at `picked` that the worker has not been sent. A value that
+  // is not in the wire format has no id to look up: the worker rejects it as the serde would.
+  const unsentSchemas = (s: WorkerShard, records: readonly RawRecord[], picked: readonly number[]) => {
+    let unsent: Set<number> | null = null;
+    for (const i of picked) {
+      const value = records[i]!.value!;
+      if (value.length < 5 || value[0] !== 0) continue;
+      const id = value.readInt32BE(1);
+      if (!s.schemaIds.has(id)) (unsent ??= new Set()).add(id);
+    }
+    return unsent;
+  };
+
   return {
     addRulesets: (published: RulesetPublished[]): void => {
       for (const s of workers) post(s, { type: 'rulesets', published });
@@ -85,21 +113,29 @@ export function startReplayWorkers(options: {
 
     /**
      * Sends records of one topic, each with a value and its arrival number: `picked[i]` are the
-     * indexes of those for worker i.
+     * indexes of those for worker i. Waits only when some writer schema has to be looked up first.
      */
-    send: (
+    send: async (
       topic: string,
       records: readonly RawRecord[],
       seqs: readonly number[],
       picked: readonly number[][],
-    ): void => {
-      workers.forEach((s, i) => {
+    ): Promise<void> => {
+      for (const [i, s] of workers.entries()) {
         const mine = picked[i];
-        if (mine === undefined || mine.length === 0) return;
+        if (mine === undefined || mine.length === 0) continue;
+        const unsent = unsentSchemas(s, records, mine);
+        if (unsent !== null) {
+          // Marked as sent only once posted: a batch of another partition read meanwhile must not
+          // post records ahead of their schema (it may post the schema twice, which is harmless).
+          const found = await Promise.all([...unsent].map(lookUp));
+          post(s, { type: 'schemas', lookups: found });
+          for (const lookup of found) if ('schema' in lookup) s.schemaIds.add(lookup.id);
+        }
         const packed = packRecords(topic, records, seqs, mine);
         s.queuedBytes += packed.buffer.byteLength;
         post(s, { type: 'records', ...packed }, [packed.buffer]);
-      });
+      }
     },
 
     /** Resolves once no worker has more than its share of bytes waiting. */

@@ -1,26 +1,29 @@
 // A replay worker thread: decodes the declarations and assessments routed to its shard, joins and
-// re-decides them, and summarises at the end. Builds its own serde (schemas are fetched from the
-// registry once per writer schema) and compiles each ruleset version itself. It imports the serde
-// and the registry client, not the @clearway/kafka entry point: that loads kafkajs and the stage
-// runner, a third of a worker's start-up, for nothing.
+// re-decides them, and summarises at the end. Decodes with the writer schemas the main thread looked
+// up and sends ahead of the records that need them, and compiles each ruleset version itself. It
+// imports only the decoding half of the serde: the @clearway/kafka entry point loads kafkajs and the
+// stage runner, and the serde the registry client and the topic catalogue's YAML parser, which
+// together were most of a worker's start-up, spent while the main thread reads alone.
 import { parentPort, workerData } from 'node:worker_threads';
-import { parseConfig, registrySettings } from '@clearway/config';
-import { createAvroSerde } from '@clearway/kafka/avro-serde';
-import { createSchemaRegistry } from '@clearway/kafka/schema-registry';
+import { createAvroDecoding, createEventTypes, type WriterSchema } from '@clearway/kafka/avro-decoding';
 import type { CorruptRecord } from '../domain/audit-records.ts';
 import { createReplayJoin, type Arrived, type JoinQueries } from '../domain/replay-join.ts';
 import { hashOfId, shardOf } from '../domain/shard-of.ts';
 import { unpackRecords, type PackedRecords } from './packed-records.ts';
-import type { FromWorker, ReplayWorkerData, ToWorker } from './replay-worker-messages.ts';
+import type { FromWorker, ReplayWorkerData, SchemaLookup, ToWorker } from './replay-worker-messages.ts';
 import { createRulesetStore } from './ruleset-store.ts';
 import { createShardFeeder } from './shard-feeder.ts';
 
 const data = workerData as ReplayWorkerData;
 const port = parentPort!;
-const serde = createAvroSerde(
-  createSchemaRegistry(parseConfig(registrySettings, data.registryEnv)),
-  data.catalogue,
-);
+const schemas = new Map<number, SchemaLookup>();
+const writerSchema = async (id: number): Promise<WriterSchema> => {
+  const lookup = schemas.get(id);
+  if (lookup === undefined) throw new Error(`schema id ${id} was not sent to replay worker ${data.shard}`);
+  if ('failure' in lookup) throw new Error(lookup.failure);
+  return lookup.schema;
+};
+const serde = createAvroDecoding(createEventTypes(data.catalogue), writerSchema);
 const store = createRulesetStore();
 const join = createReplayJoin({
   window: data.window,
@@ -58,6 +61,9 @@ function onMessage(message: ToWorker): Promise<void> | void {
   switch (message.type) {
     case 'rulesets':
       for (const r of message.published) store.add(r);
+      return;
+    case 'schemas':
+      for (const lookup of message.lookups) schemas.set(lookup.id, lookup);
       return;
     case 'records':
       return onRecords(message);

@@ -7,7 +7,7 @@
 // the caller replays again without deferring. Assessments are decoded to what replay reads of them
 // (ReplayedAssessment): the features, the rules' reasons and the level decision, half an assessment's
 // bytes, are skipped, not built.
-import type { AvroSerde, FieldSelection, ProjectedDecoder } from '@clearway/kafka';
+import type { AvroDecoding, FieldSelection, ProjectedDecoder } from '@clearway/kafka';
 import type { Declaration } from '@clearway/schemas';
 import type { CorruptRecord, RecordLocation } from '../domain/audit-records.ts';
 import type { ReplayJoin } from '../domain/replay-join.ts';
@@ -40,7 +40,7 @@ interface Held {
 type Step = void | Promise<void>;
 
 export function createShardFeeder(options: {
-  serde: AvroSerde;
+  serde: AvroDecoding;
   join: ReplayJoin;
   /** Whether a declaration id is routed to this shard. */
   owns: (declarationId: string) => boolean;

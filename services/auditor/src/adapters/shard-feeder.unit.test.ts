@@ -1,4 +1,4 @@
-import type { AvroSerde } from '@clearway/kafka';
+import type { AvroDecoding } from '@clearway/kafka';
 import type { CorruptRecord } from '../domain/audit-records.ts';
 import { messyHistory, messyWindow, type Arrival } from '../domain/messy-history.ts';
 import { createReplayJoin, type Arrived } from '../domain/replay-join.ts';
@@ -12,16 +12,14 @@ const rulesets: RulesetLookup = (v) =>
 
 // Records as JSON instead of Avro; the first record of each topic misses the schema cache, as in a
 // real run, and a value of "corrupt" does not decode.
-function fakeSerde(): AvroSerde {
+function fakeSerde(): AvroDecoding {
   const cached = new Set<string>();
   const parse = (buffer: Buffer | null) => {
     const text = buffer!.toString();
     if (text === 'corrupt') throw new Error('wrong magic byte');
     return JSON.parse(text) as never;
   };
-  const serde: AvroSerde = {
-    registerTopic: () => Promise.resolve(1),
-    encode: () => Buffer.alloc(0),
+  const serde: AvroDecoding = {
     tryDecodeCached: (topic, buffer) => (cached.has(topic) ? parse(buffer) : undefined),
     decode: async (topic, buffer) => {
       await new Promise((resolve) => setTimeout(resolve, 1));
