@@ -6,7 +6,8 @@
 // the handlers, set the pace. Here each batch enters when it starts and submits its outputs when its
 // handler is done; a commit starts once every batch that entered has submitted or left (or after
 // `lingerMs`, so one slow handler cannot hold the others' results back for long), and covers all the
-// batches waiting at that moment. While a commit runs, the next one fills up.
+// batches waiting at that moment. Commits run one at a time, in order; while one runs, the next one
+// fills up.
 
 export interface CommitTicket<I> {
   /** Queues this batch's item for the next commit; resolves when that commit is done. */
@@ -19,6 +20,10 @@ export interface CommitGroup<I> {
   enter(): CommitTicket<I>;
   /** Batches entered and not yet submitted or left, and items waiting for a commit. */
   pending(): { active: number; queued: number };
+  /** Settles (never rejects) when the commit running now, if any, is over. */
+  inFlight(): Promise<void>;
+  /** Settles when nothing is queued or being committed. */
+  idle(): Promise<void>;
 }
 
 interface Waiting<I> {
@@ -29,19 +34,28 @@ interface Waiting<I> {
 }
 
 export function createCommitGroup<I>(options: {
-  /** Commits items together; a rejection fails every item passed. */
-  commit: (items: I[]) => Promise<void>;
+  /**
+   * Commits items together. A rejection fails every item passed; an array fails the items whose
+   * entry is an Error (e.g. ones that must be fetched again) and commits the rest.
+   */
+  commit: (items: I[]) => Promise<(Error | undefined)[] | void>;
   lingerMs: number;
   now?: () => number;
 }): CommitGroup<I> {
   const now = options.now ?? (() => performance.now());
   let active = 0;
   let queue: Waiting<I>[] = [];
-  let running = false;
+  let running: Promise<void> | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let idleWaiters: (() => void)[] = [];
 
   const maybeCommit = (): void => {
-    if (running || queue.length === 0) return;
+    if (running) return;
+    if (queue.length === 0) {
+      for (const w of idleWaiters) w();
+      idleWaiters = [];
+      return;
+    }
     const waited = now() - queue[0]!.at;
     if (active > 0 && waited < options.lingerMs) {
       timer ??= setTimeout(() => {
@@ -56,17 +70,19 @@ export function createCommitGroup<I>(options: {
     }
     const batch = queue;
     queue = [];
-    running = true;
     // Async, so that a commit function throwing at once fails its items like a rejection does.
-    const outcome = (async () => options.commit(batch.map((w) => w.item)))();
-    outcome.then(
-      () => {
-        running = false;
-        for (const w of batch) w.resolve();
+    running = (async () => options.commit(batch.map((w) => w.item)))().then(
+      (outcomes) => {
+        running = undefined;
+        batch.forEach((w, i) => {
+          const failed = outcomes?.[i];
+          if (failed) w.reject(failed);
+          else w.resolve();
+        });
         maybeCommit();
       },
       (error: unknown) => {
-        running = false;
+        running = undefined;
         for (const w of batch) w.reject(error);
         maybeCommit();
       },
@@ -98,5 +114,10 @@ export function createCommitGroup<I>(options: {
       };
     },
     pending: () => ({ active, queued: queue.length }),
+    inFlight: () => running ?? Promise.resolve(),
+    idle: () =>
+      !running && queue.length === 0
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => idleWaiters.push(resolve)),
   };
 }

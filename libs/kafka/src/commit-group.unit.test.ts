@@ -99,4 +99,41 @@ describe('commit group', () => {
     t.leave(); // leaving again is harmless (a finally after a failed submit)
     expect(group.pending().active).toBe(0);
   });
+
+  it('fails only the items the commit says failed, and commits the rest', async () => {
+    const group = createCommitGroup<string>({
+      lingerMs: 1_000,
+      commit: async (items) =>
+        items.map((i) => (i.startsWith('stale') ? new Error(`${i} is stale`) : undefined)),
+    });
+    const a = group.enter();
+    const b = group.enter();
+    const results = await Promise.allSettled([a.submit('fresh'), b.submit('stale-1')]);
+    expect(results[0]).toEqual({ status: 'fulfilled', value: undefined });
+    expect(results[1]).toMatchObject({ status: 'rejected', reason: new Error('stale-1 is stale') });
+  });
+
+  it('tells when the running commit is over, and when everything is committed', async () => {
+    const { group, release } = recording();
+    await group.inFlight(); // nothing running: settled at once
+    let first = false;
+    const running = group
+      .enter()
+      .submit('1')
+      .then(() => (first = true));
+    const over = group.inFlight();
+    const second = group.enter().submit('2');
+    let idle = false;
+    const allDone = group.idle().then(() => (idle = true));
+    release();
+    await over;
+    await running;
+    expect(first).toBe(true);
+    await tick();
+    expect(idle).toBe(false); // '2' is being committed now
+    release();
+    await second;
+    await allDone;
+    expect(idle).toBe(true);
+  });
 });
