@@ -1,7 +1,10 @@
 // First: patches kafkajs's encoder and partitioning before kafkajs loads, and its request queue
-// (see the modules), and adds group fencing to its transactions (kafkajs-group-fencing.ts).
+// (see the modules), replaces its record decoder, and adds group fencing to its transactions.
 import './kafkajs-encoder-patch.ts';
 import './kafkajs-partitioning-patch.ts';
+// Before anything loads kafkajs's record batch decoder (the group fencing patch does), which keeps
+// the record decoder it found.
+import './kafkajs-record-decoder-patch.ts';
 import './kafkajs-request-queue-patch.ts';
 import './kafkajs-group-fencing.ts';
 import { readFileSync } from 'node:fs';
