@@ -34,7 +34,9 @@ import {
   truthToHash,
   type SimEvent,
 } from '@clearway/simulator';
+import { parsePortsConfig, serviceMinutes, type InspectedLevel } from '@clearway/dispatcher';
 import { createTestPlatform, startNodeProcess, type TestPlatform } from '@clearway/test';
+import { parse as parseYaml } from 'yaml';
 import { passThroughTopic, passThroughTopicSpecs } from './passthrough-topics.ts';
 
 const arg = (name: string, fallback: number) =>
@@ -49,6 +51,30 @@ const concurrency = (n: number): Record<string, string> =>
   n > 0 ? { PARTITIONS_CONCURRENTLY: String(n) } : {};
 /** Simulated lanes: the simulator's largest time compression, so an hour's inspection takes 36 ms. */
 const laneCompression = 100_000;
+/** Where each declaration of the throughput phase was last placed (assignment events), for `laneBound`. */
+const onLane = new Map<string, { lane: string; level: string; freightClass: string }>();
+
+/**
+ * The least time the simulated Khorgos lanes need for the inspections placed on them: each lane
+ * serves `capacity` trucks at once for its configured minutes, compressed. No software speed can
+ * bring the last final outcome sooner than this.
+ */
+function laneBound(): { seconds: number; lane: string } {
+  const ports = parsePortsConfig(parseYaml(readFileSync('services/dispatcher/ports/ports.yaml', 'utf8')));
+  const lanes = new Map(ports.ports.flatMap((port) => port.lanes.map((l) => [l.id, l] as const)));
+  const work = new Map<string, number>();
+  for (const { lane, level, freightClass } of onLane.values()) {
+    const config = lanes.get(lane);
+    const minutes = config ? serviceMinutes(config, freightClass, level as InspectedLevel) : null;
+    if (config && minutes !== null) work.set(lane, (work.get(lane) ?? 0) + minutes / config.capacity);
+  }
+  let busiest = { seconds: 0, lane: '-' };
+  for (const [lane, minutes] of work) {
+    const seconds = (minutes * 60) / laneCompression;
+    if (seconds > busiest.seconds) busiest = { seconds, lane };
+  }
+  return busiest;
+}
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
 type DeclarationEvent = Extract<SimEvent, { kind: 'DECLARATION' }>;
@@ -112,7 +138,12 @@ function cpuSeconds(children: Child[]): Map<string, number> {
     const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
     return (Number(fields[11]) + Number(fields[12])) / 100;
   };
-  for (const c of children) out.set(c.name, ofPid(c.child.pid));
+  for (const c of children)
+    try {
+      out.set(c.name, ofPid(c.child.pid));
+    } catch {
+      // exited (it says why at the end): not measured
+    }
   const stackDir = process.env['CLEARWAY_STACK_DIR'] ?? '.local/stack';
   for (const name of ['kafka', 'registry', 'redis'])
     try {
@@ -237,7 +268,8 @@ function observedFields(p: TestPlatform, topic: string): FieldSelection {
   if (topic === p.topics.dlqCategoriser || topic === p.topics.dlqDispatcher)
     return { key: true, stage: true, sourceTopic: true, reasonCode: true, reason: true };
   if (topic === p.topics.inspectionResults) return { ...key, outcome: true, laneId: true };
-  if (topic === p.topics.laneAssignments) return { ...key, kind: true, laneId: true, inspectionLevel: true };
+  if (topic === p.topics.laneAssignments)
+    return { ...key, kind: true, laneId: true, inspectionLevel: true, freightClass: true };
   if (topic === p.topics.clearanceOutcomes) return { ...key, decision: true, final: true };
   return key; // assessments, and the pass-through's declarations
 }
@@ -622,6 +654,10 @@ try {
         if (topic === p.topics.laneAssignments) {
           const a = value as LaneAssignment;
           const k = keyOf(a);
+          if (!seen.midwayOn) {
+            if (a.kind === 'CANCELLED') onLane.delete(k);
+            else onLane.set(k, { lane: a.laneId, level: a.inspectionLevel, freightClass: a.freightClass });
+          }
           seen.trace.set(k, [...(seen.trace.get(k) ?? []), `${a.kind} ${a.laneId} (${a.inspectionLevel})`]);
           if (a.kind === 'ASSIGNED' && !seen.dispatched.has(k))
             seen.dispatched.set(k, { at: receivedAt, recordAt });
@@ -659,6 +695,7 @@ try {
     latencyItems,
   );
 
+  const lanes = laneBound();
   const throughputPerSec = Math.round(clearway.perSec);
   const passThroughPerSec = Math.round(passThrough.perSec);
   const round = (l: { p50: number; p95: number; p99: number }) => ({
@@ -684,6 +721,8 @@ try {
       rate(clearway.dispatchedPerSec),
       rate(passThrough.dispatchedPerSec),
     ),
+    row('simulated lanes: least time for their work', `${lanes.seconds.toFixed(1)} s (${lanes.lane})`, '-'),
+    row('  so final outcomes at most', `${Math.round(clearway.completed / lanes.seconds)}/s`, '-'),
     row('declarations finished', String(clearway.completed), String(passThrough.completed)),
     row(`latency p50 at ${offeredRate}/s (received)`, ms(clearway.latency.p50), ms(passThrough.latency.p50)),
     row('latency p95', ms(clearway.latency.p95), ms(passThrough.latency.p95)),
@@ -756,6 +795,8 @@ try {
       passThroughPeakRssMb: passThrough.peakRssMb,
       targets: { throughputPerSec: 5_000, p99Ms: 250, throughputMet, latencyMet },
       laneCompression,
+      laneBoundSeconds: Number(lanes.seconds.toFixed(2)),
+      laneBoundPerSec: Math.round(clearway.completed / lanes.seconds),
       node: process.version,
       cores: cpus().length,
     })}\n`,
