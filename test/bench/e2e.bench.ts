@@ -3,7 +3,7 @@
 // a pass-through pipeline of two stages doing no work (same stage runner, client and settings), in the
 // same run, so the ratio shows what Clearway itself costs.
 //
-//   npm run bench:e2e [-- --declarations=50000 --rate=1000 --seconds=20]
+//   npm run bench:e2e [-- --declarations=50000 --rate=1000 --seconds=20 --settle=2]
 //
 // Throughput: N declarations are published first, then the pipeline is started; the rate is N over the
 // time from the first output record to the last final ClearanceOutcome (pass-through: to the last
@@ -44,6 +44,8 @@ const arg = (name: string, fallback: number) =>
 const total = arg('declarations', 50_000);
 const offeredRate = arg('rate', 1_000);
 const offeredSeconds = arg('seconds', 20);
+/** Pause between the throughput burst and the fixed rate, for the pipeline to catch up. */
+const settleSeconds = arg('settle', 2);
 /** Partition batches each service handles at once (PARTITIONS_CONCURRENTLY); 0: the service default (all). */
 const categoriserPartitions = arg('categoriser-partitions', 0);
 const dispatcherPartitions = arg('dispatcher-partitions', 0);
@@ -483,7 +485,8 @@ async function runPipeline(
         `(${((lastFinished - seen.firstAt) / 1000).toFixed(1)} s from first output to last)`,
     );
 
-    await sleep(2_000); // let any tail (lane results, sweeps) settle before the latency phase
+    say(`[${label}] letting the pipeline settle for ${settleSeconds} s ...`);
+    await sleep(settleSeconds * 1000);
     say(`[${label}] offering ${offeredRate} declarations/s for ${offeredSeconds} s ...`);
     seen.midwayOn = true;
     const cpuBefore = cpuSeconds(children);
@@ -713,7 +716,7 @@ try {
   const rate = (v: number) => `${Math.round(v)}/s`;
   const lines = [
     '',
-    `End to end: ${total} declarations, then ${latencyCount} at ${offeredRate}/s; ${cpus().length} cores, Node ${process.version}`,
+    `End to end: ${total} declarations, then ${settleSeconds} s to settle, then ${latencyCount} at ${offeredRate}/s; ${cpus().length} cores, Node ${process.version}`,
     row('', 'clearway', 'pass-through'),
     row('throughput to final outcome', rate(clearway.perSec), rate(passThrough.perSec)),
     row(
@@ -781,6 +784,7 @@ try {
       finished: clearway.completed,
       offeredRate,
       offeredSeconds,
+      settleSeconds,
       latencyMs: round(clearway.latency),
       passThroughLatencyMs: round(passThrough.latency),
       latencyNotDispatched: clearway.latencyMissing,
