@@ -238,4 +238,53 @@ describe('stage runner against the real broker and registry', () => {
     expect(moved).toHaveLength(total);
     expect(new Set(moved).size).toBe(total);
   });
+
+  it('goes back to the committed offsets when a commit fails (its producer fenced): nothing lost or doubled', async () => {
+    const { serde, topics, kafka } = platform;
+    const total = 2000;
+    await publish(
+      Array.from({ length: total }, (_, i) => ({
+        key: `FENCE-${i}`,
+        value: serde.encode(topics.declarations, sampleDeclaration({ declarationId: `FENCE-${i}` })),
+      })),
+    );
+    const groupId = `${platform.prefix}g-fence`;
+    let fenced = false;
+    // Mid-stream, another producer takes the stage's transactional id: the stage's producer is fenced
+    // and its next commit fails, after kafkajs has fetched on.
+    const stage = passThrough(
+      groupId,
+      async (n) => {
+        if (n === 5 && !fenced) {
+          fenced = true;
+          const intruder = kafka.producer({
+            transactionalId: `${groupId}.fenced-member`,
+            idempotent: true,
+            maxInFlightRequests: 1,
+          });
+          await intruder.connect();
+          await (await intruder.transaction()).abort(); // kafkajs's InitProducerId comes with the first transaction
+          await intruder.disconnect();
+        }
+        await new Promise((r) => setTimeout(r, 10));
+      },
+      'fenced-member',
+      4_096,
+    );
+    await stage.start();
+    const isFence = (id: string) => id.startsWith('FENCE-');
+    await eventually(
+      () => readTopic<Declaration>(kafka, serde, outputTopic(), { idleMs: 500 }),
+      (all) => all.filter((o) => isFence(o.value.declarationId)).length >= total,
+      120_000,
+    );
+    await stage.stop();
+    const passed = (await readTopic<Declaration>(kafka, serde, outputTopic(), { idleMs: 1_000 }))
+      .map((o) => o.value.declarationId)
+      .filter(isFence);
+    expect(fenced).toBe(true);
+    expect(stage.counts().restarts).toBeGreaterThan(0); // the failure path was taken
+    expect(passed).toHaveLength(total);
+    expect(new Set(passed).size).toBe(total);
+  });
 });

@@ -83,7 +83,14 @@ export interface Stage {
   stop(): Promise<void>;
   /** Joined its group and not stopping. */
   isReady(): boolean;
-  counts(): { consumed: number; produced: number; deadLettered: number; committedBatches: number };
+  counts(): {
+    consumed: number;
+    produced: number;
+    deadLettered: number;
+    committedBatches: number;
+    /** Consumer restarts after a failed commit. */
+    restarts: number;
+  };
 }
 
 /** Batches at least this long are handled while the commit before them runs (see processBatch). */
@@ -139,7 +146,7 @@ export function createStage<T>(
   const logger = deps.logger.child({ stage: definition.name });
   const transactionalId = `${definition.transactionalIdPrefix ?? definition.groupId}.${definition.instanceId ?? hostname()}`;
   const maxAttempts = definition.maxAttempts ?? 8;
-  const totals = { consumed: 0, produced: 0, deadLettered: 0, committedBatches: 0 };
+  const totals = { consumed: 0, produced: 0, deadLettered: 0, committedBatches: 0, restarts: 0 };
   let consumer: Consumer | undefined;
   let producer: Promise<Producer> | undefined;
   /** First offset of each assigned partition not yet committed, as of `positionsOf`'s generation. */
@@ -246,7 +253,11 @@ export function createStage<T>(
       retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 2, maxRetryTime: 10_000 },
       createPartitioner: Partitioners.DefaultPartitioner,
     });
-    await created.connect(); // InitProducerId: aborts what this member's previous life left open
+    await created.connect();
+    // kafkajs sends the transactional InitProducerId only when the first transaction begins, not on
+    // connect. Beginning (and dropping) an empty one does it now: the broker aborts what this
+    // member's previous life left open, so reading where to start does not wait for its timeout.
+    await (await created.transaction()).abort();
     return created;
   };
   const theProducer = (): Promise<Producer> => {
@@ -349,6 +360,7 @@ export function createStage<T>(
       { err: (error as Error).message, topic: item.topic, partition: item.partition },
       'commit failed; restarting the consumer from the committed offsets',
     );
+    totals.restarts++;
     restart ??= (async () => {
       try {
         await consumer?.stop();
