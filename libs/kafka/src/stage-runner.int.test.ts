@@ -204,16 +204,26 @@ describe('stage runner against the real broker and registry', () => {
       })),
     );
     const groupId = `${platform.prefix}g-move`;
-    // Slow batches, so the second member joins, and the first leaves, with batches in hand.
-    const slow = async () => new Promise<void>((r) => setTimeout(r, 40));
-    // Small fetches (a few records per batch), so the stream is still going when members change.
-    const first = passThrough(groupId, slow, 'member-a', 4_096);
-    const second = passThrough(groupId, slow, 'member-b', 4_096);
+    // The first member is slow until the second has taken work, so that the stream is still going
+    // when members change however long the rebalance takes (CI runs test files side by side); the
+    // second joins, and the first leaves, with batches in hand. Small fetches: a few records a batch.
+    let secondWorking = false;
+    const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+    const first = passThrough(groupId, () => sleep(secondWorking ? 10 : 200), 'member-a', 4_096);
+    const second = passThrough(
+      groupId,
+      async () => {
+        secondWorking = true;
+        await sleep(10);
+      },
+      'member-b',
+      4_096,
+    );
     const before = 26 + total; // what the earlier tests published; a new group reads from the start
     await first.start();
     await eventually(
       () => first.counts().consumed,
-      (n) => n > before,
+      (n) => n > 0,
     );
     await second.start();
     await eventually(
