@@ -81,7 +81,12 @@ interface DueReport {
 
 /** Reports a batch of finished inspections in one produce request, with the ground truth for each. */
 async function reportAll(all: DueReport[]): Promise<void> {
-  const due = all.filter(({ a }) => !reported.has(a.assignmentId));
+  const seen = new Set<string>();
+  const due = all.filter(({ a }) => {
+    if (reported.has(a.assignmentId) || seen.has(a.assignmentId)) return false;
+    seen.add(a.assignmentId);
+    return true;
+  });
   if (due.length === 0) return;
   const groundTruths = await Promise.all(due.map(({ a }) => truths.load(a.declarationId, a.amendment)));
   const inputs = due.map(({ a, startedAt, completedAt }, i) => {
@@ -157,6 +162,9 @@ function onAssignment(a: LaneAssignment): void {
     clearTimeout(held.timer);
     inHand.delete(a.declarationId);
   }
+  // The same assignment again (delivered twice, e.g. after a rebalance): it is already in hand, and a
+  // second timer would report it twice.
+  if (held !== undefined && held.assignmentId === a.assignmentId && a.kind !== 'CANCELLED') return;
   const lane = lanes.get(a.laneId);
   if (a.kind === 'CANCELLED' || lane === undefined || reported.has(a.assignmentId)) return;
   const minutes = serviceMinutesFor(lane, a.freightClass, a.inspectionLevel);
