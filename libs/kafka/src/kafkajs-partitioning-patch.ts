@@ -9,7 +9,7 @@
 // test compares them with the originals). Like the encoder patch, this must be evaluated before
 // kafkajs is first loaded: the modules that use these capture their exports when they load. Nothing
 // is patched when the originals no longer have the shape this was written against.
-import { createRequire } from 'node:module';
+import { replaceExport } from './kafkajs-replace-export.ts';
 
 interface Grouping {
   topic: string;
@@ -18,8 +18,6 @@ interface Grouping {
   partitioner: (args: { topic: string; partitionMetadata: unknown[]; message: unknown }) => number;
 }
 type Murmur2 = (key: Buffer | string) => number;
-
-const require = createRequire(import.meta.url);
 
 /** Same grouping as kafkajs: partition → its messages, in input order. */
 export function groupMessagesPerPartition({
@@ -78,28 +76,6 @@ function isAscii(s: string): boolean {
 
 /** kafkajs's own murmur2, as installed (for the equivalence test); undefined if it could not load. */
 export let kafkajsMurmur2: Murmur2 | undefined;
-
-/**
- * Replaces a kafkajs module's export, if it still has the expected shape. Returns what the module
- * exported before (the replacement itself when an earlier call replaced it), or null when nothing
- * could be patched.
- */
-function replaceExport(id: string, shape: string, replacement: unknown): unknown {
-  let path: string;
-  let original: unknown;
-  try {
-    path = require.resolve(id);
-    original = require(path);
-  } catch {
-    return null;
-  }
-  if (original === replacement) return original;
-  if (typeof original !== 'function' || !String(original).includes(shape)) return null;
-  const cached = require.cache[path];
-  if (!cached) return null;
-  cached.exports = replacement;
-  return original;
-}
 
 /** Applies both replacements; true when the installed kafkajs has them (now or from an earlier call). */
 export function patchKafkajsPartitioning(): boolean {

@@ -5,7 +5,7 @@
 // while the values stay exact (below 2^53, i.e. every real timestamp and offset), and BigInt beyond.
 // Headers are gathered in one pass rather than re-spreading the object for each header. Replaced
 // before kafkajs loads, like the partitioning patch; nothing is patched when kafkajs has another shape.
-import { createRequire } from 'node:module';
+import { replaceExport } from './kafkajs-replace-export.ts';
 
 interface Decoder {
   buffer: Buffer;
@@ -109,23 +109,13 @@ export let kafkajsDecodeRecord: typeof decodeRecord | null = null;
 
 /** Applies the replacement; true when the installed kafkajs has it (now or from an earlier call). */
 export function patchKafkajsRecordDecoder(): boolean {
-  const require = createRequire(import.meta.url);
-  let path: string;
-  let original: unknown;
-  try {
-    path = require.resolve('kafkajs/src/protocol/recordBatch/record/v0/decoder');
-    original = require(path);
-  } catch {
-    return false;
-  }
-  if (original === decodeRecord) return true;
-  if (typeof original !== 'function' || !String(original).includes('Long.fromValue(firstOffset)'))
-    return false;
-  const cached = require.cache[path];
-  if (!cached) return false;
-  cached.exports = decodeRecord;
-  kafkajsDecodeRecord = original as typeof decodeRecord;
-  return true;
+  const replaced = replaceExport(
+    'kafkajs/src/protocol/recordBatch/record/v0/decoder',
+    'Long.fromValue(firstOffset)',
+    decodeRecord,
+  );
+  if (replaced !== null && replaced !== decodeRecord) kafkajsDecodeRecord = replaced as typeof decodeRecord;
+  return replaced !== null;
 }
 
 patchKafkajsRecordDecoder();
