@@ -92,10 +92,9 @@ export function groupMembership(groupId: string, memberId: string): GroupMembers
  */
 export function commitOffsetsAs(
   transactionalId: string,
-  membership: { generationId: number; memberId: string } | undefined,
+  membership: { generationId: number; memberId: string },
 ): void {
-  if (membership) commitAs.set(transactionalId, membership);
-  else commitAs.delete(transactionalId);
+  commitAs.set(transactionalId, membership);
 }
 
 /** Which error names mean "the group moved on": the batch must be fetched again after the rejoin. */
@@ -113,18 +112,21 @@ function assertSupported(broker: KafkajsBroker, apiKey: number, version: number,
     );
 }
 
-/** A flexible-version request for kafkajs's connection, once the broker is known to support it. */
-function flexibleRequest(
+/**
+ * Sends a flexible-version request on kafkajs's connection to `broker`, once the broker is known to
+ * support it, and resolves to what `decode` reads from the response.
+ */
+function sendFlexible<R>(
   broker: KafkajsBroker,
   apiKey: number,
   apiVersion: number,
   apiName: string,
   body: (e: KafkajsEncoder) => void,
-  decode: (d: KafkajsDecoder) => unknown,
-) {
+  decode: (d: KafkajsDecoder) => R,
+): Promise<R> {
   assertSupported(broker, apiKey, apiVersion, apiName);
   const { Encoder, Decoder } = codec!;
-  return {
+  const protocolRequest = {
     request: {
       apiKey,
       apiVersion,
@@ -145,11 +147,27 @@ function flexibleRequest(
       parse: async (data: unknown) => data,
     },
   };
+  const method = (broker as unknown as Record<symbol, (r: unknown) => Promise<R>>)[sendRequest!]!;
+  return method.call(broker, protocolRequest);
 }
 
-function send(broker: KafkajsBroker, protocolRequest: unknown): Promise<unknown> {
-  const method = (broker as unknown as Record<symbol, (r: unknown) => Promise<unknown>>)[sendRequest!]!;
-  return method.call(broker, protocolRequest);
+/**
+ * The topics of a flexible response, each an array of partitions read by `partition`, flattened;
+ * tagged fields after each partition and topic are skipped.
+ */
+function readTopicPartitions<P>(d: KafkajsDecoder, partition: (d: KafkajsDecoder, topic: string) => P): P[] {
+  const out: P[] = [];
+  const topics = d.readUVarInt() - 1;
+  for (let t = 0; t < topics; t++) {
+    const topic = d.readUVarIntString()!;
+    const count = d.readUVarInt() - 1;
+    for (let p = 0; p < count; p++) {
+      out.push(partition(d, topic));
+      d.readTaggedFields();
+    }
+    d.readTaggedFields();
+  }
+  return out;
 }
 
 /** TxnOffsetCommit v3: v1's fields plus the group generation, member and instance id. */
@@ -158,55 +176,43 @@ async function txnOffsetCommitV3(
   args: TxnOffsetCommitArgs,
   member: { generationId: number; memberId: string },
 ): Promise<unknown> {
-  const result = (await send(
+  const codes = await sendFlexible(
     broker,
-    flexibleRequest(
-      broker,
-      TXN_OFFSET_COMMIT,
-      TXN_OFFSET_COMMIT_VERSION,
-      'TxnOffsetCommit',
-      (e) => {
-        e.writeUVarIntString(args.transactionalId)
-          .writeUVarIntString(args.groupId)
-          .writeInt64(String(args.producerId))
-          .writeInt16(args.producerEpoch)
-          .writeInt32(member.generationId)
-          .writeUVarIntString(member.memberId)
-          .writeUVarIntString(null) // group instance id: members are dynamic
-          .writeUVarInt(args.topics.length + 1);
-        for (const t of args.topics) {
-          e.writeUVarIntString(t.topic).writeUVarInt(t.partitions.length + 1);
-          for (const p of t.partitions)
-            e.writeInt32(p.partition)
-              .writeInt64(p.offset)
-              .writeInt32(-1) // committed leader epoch: unknown
-              .writeUVarIntString(p.metadata ?? null)
-              .writeUVarInt(0);
-          e.writeUVarInt(0);
-        }
+    TXN_OFFSET_COMMIT,
+    TXN_OFFSET_COMMIT_VERSION,
+    'TxnOffsetCommit',
+    (e) => {
+      e.writeUVarIntString(args.transactionalId)
+        .writeUVarIntString(args.groupId)
+        .writeInt64(String(args.producerId))
+        .writeInt16(args.producerEpoch)
+        .writeInt32(member.generationId)
+        .writeUVarIntString(member.memberId)
+        .writeUVarIntString(null) // group instance id: members are dynamic
+        .writeUVarInt(args.topics.length + 1);
+      for (const t of args.topics) {
+        e.writeUVarIntString(t.topic).writeUVarInt(t.partitions.length + 1);
+        for (const p of t.partitions)
+          e.writeInt32(p.partition)
+            .writeInt64(p.offset)
+            .writeInt32(-1) // committed leader epoch: unknown
+            .writeUVarIntString(p.metadata ?? null)
+            .writeUVarInt(0);
         e.writeUVarInt(0);
-      },
-      (d) => {
-        d.readInt32(); // throttle time
-        const codes: number[] = [];
-        const topics = d.readUVarInt() - 1;
-        for (let t = 0; t < topics; t++) {
-          d.readUVarIntString();
-          const partitions = d.readUVarInt() - 1;
-          for (let p = 0; p < partitions; p++) {
-            d.readInt32();
-            codes.push(d.readInt16());
-            d.readTaggedFields();
-          }
-          d.readTaggedFields();
-        }
-        return codes;
-      },
-    ),
-  )) as number[];
-  const failed = result.find((code) => errors!.failure(code));
+      }
+      e.writeUVarInt(0);
+    },
+    (d) => {
+      d.readInt32(); // throttle time
+      return readTopicPartitions(d, (p) => {
+        p.readInt32(); // partition
+        return p.readInt16(); // error code
+      });
+    },
+  );
+  const failed = codes.find((code) => errors!.failure(code));
   if (failed !== undefined) throw errors!.createErrorFromCode(failed);
-  return result;
+  return codes;
 }
 
 /**
@@ -226,46 +232,34 @@ export async function fetchStableOffsets(
   const deadline = Date.now() + options.maxWaitMs;
   for (let delay = 5; ; delay = Math.min(delay * 2, 500)) {
     const broker = await cluster.findGroupCoordinator({ groupId });
-    const rows = (await send(
+    const rows = await sendFlexible(
       broker,
-      flexibleRequest(
-        broker,
-        OFFSET_FETCH,
-        OFFSET_FETCH_VERSION,
-        'OffsetFetch',
-        (e) => {
-          e.writeUVarIntString(groupId).writeUVarInt(partitions.size + 1);
-          for (const [topic, list] of partitions) {
-            e.writeUVarIntString(topic).writeUVarInt(list.length + 1);
-            for (const p of list) e.writeInt32(p);
-            e.writeUVarInt(0);
-          }
-          e.writeBoolean(true).writeUVarInt(0); // require_stable
-        },
-        (d) => {
-          d.readInt32(); // throttle time
-          const out: { topic: string; partition: number; offset: string; code: number }[] = [];
-          const topics = d.readUVarInt() - 1;
-          for (let t = 0; t < topics; t++) {
-            const topic = d.readUVarIntString()!;
-            const count = d.readUVarInt() - 1;
-            for (let p = 0; p < count; p++) {
-              const partition = d.readInt32();
-              const offset = d.readInt64().toString();
-              d.readInt32(); // leader epoch
-              d.readUVarIntString(); // metadata
-              const code = d.readInt16();
-              d.readTaggedFields();
-              out.push({ topic, partition, offset, code });
-            }
-            d.readTaggedFields();
-          }
-          const code = d.readInt16();
-          if (code !== 0) out.push({ topic: '', partition: -1, offset: '-1', code });
-          return out;
-        },
-      ),
-    )) as { topic: string; partition: number; offset: string; code: number }[];
+      OFFSET_FETCH,
+      OFFSET_FETCH_VERSION,
+      'OffsetFetch',
+      (e) => {
+        e.writeUVarIntString(groupId).writeUVarInt(partitions.size + 1);
+        for (const [topic, list] of partitions) {
+          e.writeUVarIntString(topic).writeUVarInt(list.length + 1);
+          for (const p of list) e.writeInt32(p);
+          e.writeUVarInt(0);
+        }
+        e.writeBoolean(true).writeUVarInt(0); // require_stable
+      },
+      (d) => {
+        d.readInt32(); // throttle time
+        const out = readTopicPartitions(d, (p, topic) => {
+          const partition = p.readInt32();
+          const offset = p.readInt64().toString();
+          p.readInt32(); // leader epoch
+          p.readUVarIntString(); // metadata
+          return { topic, partition, offset, code: p.readInt16() };
+        });
+        const code = d.readInt16();
+        if (code !== 0) out.push({ topic: '', partition: -1, offset: '-1', code });
+        return out;
+      },
+    );
     const unstable = rows.some((r) => r.code === UNSTABLE_OFFSET_COMMIT);
     const failed = rows.find((r) => r.code !== 0 && r.code !== UNSTABLE_OFFSET_COMMIT);
     if (failed) throw errors!.createErrorFromCode(failed.code);
