@@ -22,7 +22,7 @@ export interface CommitGroup<I> {
   pending(): { active: number; queued: number };
   /** Settles (never rejects) when the commit running now, if any, is over. */
   inFlight(): Promise<void>;
-  /** Settles when nothing is queued or being committed. */
+  /** Settles when no batch is in hand and nothing is queued or being committed. */
   idle(): Promise<void>;
 }
 
@@ -52,8 +52,10 @@ export function createCommitGroup<I>(options: {
   const maybeCommit = (): void => {
     if (running) return;
     if (queue.length === 0) {
-      for (const w of idleWaiters) w();
-      idleWaiters = [];
+      if (active === 0) {
+        for (const w of idleWaiters) w();
+        idleWaiters = [];
+      }
       return;
     }
     const waited = now() - queue[0]!.at;
@@ -116,7 +118,7 @@ export function createCommitGroup<I>(options: {
     pending: () => ({ active, queued: queue.length }),
     inFlight: () => running ?? Promise.resolve(),
     idle: () =>
-      !running && queue.length === 0
+      active === 0 && !running && queue.length === 0
         ? Promise.resolve()
         : new Promise<void>((resolve) => idleWaiters.push(resolve)),
   };

@@ -136,4 +136,24 @@ describe('commit group', () => {
     await allDone;
     expect(idle).toBe(true);
   });
+
+  it('is not idle while a batch is in hand, even with nothing queued', async () => {
+    const { group, release } = recording();
+    const inHand = group.enter();
+    let idle = false;
+    const allDone = group.idle().then(() => (idle = true));
+    await tick();
+    expect(idle).toBe(false);
+    const committed = inHand.submit('late');
+    await tick();
+    expect(idle).toBe(false); // being committed
+    release();
+    await committed;
+    await allDone;
+    expect(idle).toBe(true);
+    const left = group.enter();
+    const again = group.idle();
+    left.leave();
+    await again; // settles once the batch leaves without submitting
+  });
 });

@@ -621,7 +621,6 @@ export function createStage<T>(
       } catch {
         // not running (stopped before it started): nothing is being handled
       }
-      while (commits.pending().active > 0) await new Promise((r) => setTimeout(r, 5));
       await commits.idle();
       await consumer?.disconnect();
       await dropProducer();
