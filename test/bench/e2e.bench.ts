@@ -34,9 +34,9 @@ import {
   truthToHash,
   type SimEvent,
 } from '@clearway/simulator';
-import { parsePortsConfig, serviceMinutes, type InspectedLevel } from '@clearway/dispatcher';
+import { serviceMinutes, type InspectedLevel } from '@clearway/dispatcher';
+import { loadPortsConfig } from '@clearway/dispatcher/ports-file';
 import { createTestPlatform, startNodeProcess, type TestPlatform } from '@clearway/test';
-import { parse as parseYaml } from 'yaml';
 import { passThroughTopic, passThroughTopicSpecs } from './passthrough-topics.ts';
 
 const arg = (name: string, fallback: number) =>
@@ -62,7 +62,7 @@ const onLane = new Map<string, { lane: string; level: string; freightClass: stri
  * bring the last final outcome sooner than this.
  */
 function laneBound(): { seconds: number; lane: string } {
-  const ports = parsePortsConfig(parseYaml(readFileSync('services/dispatcher/ports/ports.yaml', 'utf8')));
+  const ports = loadPortsConfig('services/dispatcher/ports/ports.yaml');
   const lanes = new Map(ports.ports.flatMap((port) => port.lanes.map((l) => [l.id, l] as const)));
   const work = new Map<string, number>();
   for (const { lane, level, freightClass } of onLane.values()) {

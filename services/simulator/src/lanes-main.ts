@@ -6,6 +6,7 @@
 // inspected after a restart instead of staying on their lanes for good.
 import { loadConfigOrExit } from '@clearway/config';
 import { createLaneClient } from '@clearway/dispatcher';
+import { loadPortsConfig } from '@clearway/dispatcher/ports-file';
 import { loadTopicCatalogue, prefixedCatalogue, topicNames } from '@clearway/infra';
 import {
   createAvroSerde,
@@ -17,7 +18,6 @@ import {
 import { Counter, createLogger, createMetricsRegistry, startOpsServer } from '@clearway/observability';
 import { createRedisClient } from '@clearway/redis';
 import type { LaneAssignment } from '@clearway/schemas';
-import { loadPortsFile } from './adapters/ports-file.ts';
 import { createReportedStore } from './adapters/reported-store.ts';
 import { createTruthStore } from './adapters/truth-store.ts';
 import { lanesConfig } from './config.ts';
@@ -30,7 +30,7 @@ const metrics = createMetricsRegistry();
 const topics = topicNames(config.TOPIC_PREFIX);
 const catalogue = prefixedCatalogue(loadTopicCatalogue(), config.TOPIC_PREFIX);
 
-const portConfig = loadPortsFile(config.PORTS_PATH).ports.find((p) => p.code === config.SIM_PORT);
+const portConfig = loadPortsConfig(config.PORTS_PATH).ports.find((p) => p.code === config.SIM_PORT);
 if (portConfig === undefined) throw new Error(`${config.PORTS_PATH} has no port ${config.SIM_PORT}`);
 const lanes = new Map<string, LaneTimes>(
   portConfig.lanes
