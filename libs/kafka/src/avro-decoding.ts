@@ -8,8 +8,9 @@ import type { TopicSpec } from '@clearway/infra';
 import { repeatedStringsHook } from './avro-repeated-strings.ts';
 import { RecordRejected } from './errors.ts';
 
-const MAGIC_BYTE = 0;
-const HEADER_LENGTH = 5;
+/** Confluent wire format: a zero byte, the schema id (int32, big-endian), then the Avro body. */
+export const MAGIC_BYTE = 0;
+export const HEADER_LENGTH = 5;
 
 /** A writer schema as JSON: what a registry holds under an id, and what can be posted to a thread. */
 export type WriterSchema = avro.Schema;

@@ -5,6 +5,8 @@ import { loadTopicCatalogue, valueSubject, type TopicSpec } from '@clearway/infr
 import {
   createAvroDecoding,
   createEventTypes,
+  HEADER_LENGTH,
+  MAGIC_BYTE,
   type AvroDecoding,
   type WriterSchema,
 } from './avro-decoding.ts';
@@ -12,9 +14,6 @@ import { RecordRejected, RetriableError } from './errors.ts';
 import { BACKWARD } from './schema-registry.ts';
 
 export type { FieldSelection, ProjectedDecoder, WriterSchema } from './avro-decoding.ts';
-
-const MAGIC_BYTE = 0;
-const HEADER_LENGTH = 5;
 
 type AvroType = avro.Type;
 

@@ -4,7 +4,7 @@
 // plan; shard 0 is joined on the main thread.
 import { Worker } from 'node:worker_threads';
 import type { TopicSpec } from '@clearway/infra';
-import type { WriterSchema } from '@clearway/kafka';
+import { schemaIdOf, type WriterSchema } from '@clearway/kafka/avro-decoding';
 import type { RulesetPublished } from '@clearway/schemas';
 import type { CorruptRecord, TimeWindow } from '../domain/audit-records.ts';
 import type { Arrived, JoinQueries, JoinSummary } from '../domain/replay-join.ts';
@@ -98,9 +98,12 @@ export function startReplayWorkers(options: {
   const unsentSchemas = (s: WorkerShard, records: readonly RawRecord[], picked: readonly number[]) => {
     let unsent: Set<number> | null = null;
     for (const i of picked) {
-      const value = records[i]!.value!;
-      if (value.length < 5 || value[0] !== 0) continue;
-      const id = value.readInt32BE(1);
+      let id: number;
+      try {
+        id = schemaIdOf(records[i]!.value);
+      } catch {
+        continue;
+      }
       if (!s.schemaIds.has(id)) (unsent ??= new Set()).add(id);
     }
     return unsent;
