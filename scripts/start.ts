@@ -30,7 +30,11 @@ if (!['KHORGOS', 'ALASHANKOU'].includes(options.port)) {
 }
 
 const localStack = join(repoRoot, 'infra', 'local', 'stack.sh');
-const stackWasUp = spawnSync('bash', [localStack, 'status'], { stdio: 'ignore' }).status === 0;
+// Stopped at the end only if none of it was running before: a part that was (even one that had died
+// and is restarted now) belongs to whoever started it, and a status check slowed down by a busy
+// machine must not take a user's stack down.
+const stackStatus = spawnSync('bash', [localStack, 'status'], { encoding: 'utf8' }).stdout ?? '';
+const startedStackHere = !/\b(up|starting)\b/.test(stackStatus);
 console.log(
   '[clearway] bringing up the stack (first run downloads Kafka and builds the registry: a few minutes)...',
 );
@@ -118,7 +122,7 @@ const shutdown = async () => {
   );
   await view.close();
   await admin.disconnect();
-  if (stack.source === 'local' && !stackWasUp) {
+  if (stack.source === 'local' && startedStackHere) {
     console.log('[clearway] stopping the local stack...');
     spawnSync('bash', [localStack, 'stop'], { stdio: 'inherit' });
   } else await stack.stop();

@@ -2,8 +2,8 @@
 // client, holds each truck for the lane's service time (compressed like the traffic), then reports what
 // the ground truth says an inspection finds. Cancelled or moved-away trucks are dropped.
 // Each start reads the port's assignments from the beginning (a consumer group of its own) and skips
-// those already reported (reported-store.ts), so the trucks a stopped run had in hand or queued are
-// inspected after a restart instead of staying on their lanes for good.
+// those that already have a result on the results topic, so the trucks a stopped run had in hand or
+// queued are inspected after a restart instead of staying on their lanes for good, and none twice.
 import { loadConfigOrExit } from '@clearway/config';
 import { createLaneClient } from '@clearway/dispatcher';
 import { loadPortsConfig } from '@clearway/dispatcher/ports-file';
@@ -18,7 +18,6 @@ import {
 import { Counter, createLogger, createMetricsRegistry, startOpsServer } from '@clearway/observability';
 import { createRedisClient } from '@clearway/redis';
 import type { LaneAssignment } from '@clearway/schemas';
-import { createReportedStore } from './adapters/reported-store.ts';
 import { createTruthStore } from './adapters/truth-store.ts';
 import { lanesConfig } from './config.ts';
 import { inspectionFindings } from './domain/ground-truth.ts';
@@ -45,8 +44,11 @@ const registry = createSchemaRegistry(config);
 const serde = createAvroSerde(registry, catalogue);
 const redis = createRedisClient(config, logger);
 const truths = createTruthStore(redis, config.REDIS_KEY_PREFIX, 1);
-const reportedStore = createReportedStore(redis, config.REDIS_KEY_PREFIX, config.SIM_PORT);
-/** Assignments already reported, by this run or an earlier one; loaded before assignments arrive. */
+/**
+ * Assignments already reported, by this run or anyone before it; read from the results topic itself
+ * before assignments arrive, so results no side record knows of (published by an earlier version, or
+ * just before a crash) count too.
+ */
 let reported = new Set<string>();
 const client = createLaneClient({
   kafka,
@@ -106,11 +108,7 @@ async function reportAll(all: DueReport[]): Promise<void> {
     };
   });
   await client.publishResults(inputs);
-  // Recorded after publishing: a crash in between reports those again after a restart, and the
-  // dispatcher dead-letters the copies as duplicates (their result ids are stable); nothing is lost.
-  const ids = inputs.map((r) => r.assignment.assignmentId);
-  await reportedStore.add(ids);
-  for (const id of ids) reported.add(id);
+  for (const r of inputs) reported.add(r.assignment.assignmentId);
   for (const r of inputs) {
     results.inc({ lane: r.assignment.laneId, outcome: r.outcome });
     logger.info(
@@ -183,11 +181,12 @@ function onAssignment(a: LaneAssignment): void {
   inHand.set(a.declarationId, { assignmentId: a.assignmentId, timer });
 }
 
-// Redis up, and what it says was already reported, before any assignment arrives.
+// Redis up (ground truths), and what was already reported, before any assignment arrives.
 await untilReachable(logger, async () => {
   if (redis.status === 'wait') await redis.connect();
-  reported = await reportedStore.load();
+  reported = await client.reportedAssignments();
 });
+logger.info({ reported: reported.size }, 'results already on the topic');
 await client.start(onAssignment);
 const ops = await startOpsServer({
   port: config.HTTP_PORT,

@@ -5,6 +5,7 @@ import type { TopicNames } from '@clearway/infra';
 import type { AvroSerde, Kafka } from '@clearway/kafka';
 import type { Logger } from '@clearway/observability';
 import type { Finding, InspectionOutcome, InspectionResult, LaneAssignment } from '@clearway/schemas';
+import { readReportedAssignments } from './reported-results.ts';
 
 export interface LaneClientOptions {
   kafka: Kafka;
@@ -34,6 +35,11 @@ export interface ResultInput {
 export interface LaneClient {
   /** Delivers every assignment event concerning this terminal's lanes, in order per declaration. */
   start(onAssignment: (assignment: LaneAssignment) => Promise<void> | void): Promise<void>;
+  /**
+   * Assignments at these lanes that already have a result, whoever published it: the results topic
+   * read up to its end. Before start(), it tells which of the assignments read again have been done.
+   */
+  reportedAssignments(): Promise<Set<string>>;
   publishResult(input: ResultInput): Promise<InspectionResult>;
   /** Several results in one request (a simulator, or a terminal catching up). */
   publishResults(inputs: ResultInput[]): Promise<InspectionResult[]>;
@@ -127,6 +133,15 @@ export function createLaneClient(options: LaneClientOptions): LaneClient {
       commitTimer = setInterval(() => void commitDone(), 1_000);
       logger.info({ groupId }, 'lane client receiving assignments');
     },
+    reportedAssignments: () =>
+      readReportedAssignments({
+        kafka,
+        serde,
+        topic: topics.inspectionResults,
+        groupId: `${groupId}-reported-${randomUUID()}`,
+        logger,
+        concerns: (r) => r.port === port && lanes.has(r.laneId),
+      }),
     async publishResult(input) {
       const [result] = await publishResults([input]);
       return result!;
