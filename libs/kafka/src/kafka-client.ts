@@ -1,5 +1,6 @@
 // First: patches kafkajs's encoder and partitioning before kafkajs loads, and its request queue
-// (see the modules), replaces its record decoder, and adds group fencing to its transactions.
+// (see the modules), replaces its record decoder, adds group fencing to its transactions and keeps
+// the coordinators it finds.
 import './kafkajs-encoder-patch.ts';
 import './kafkajs-partitioning-patch.ts';
 // Before anything loads kafkajs's record batch decoder (the group fencing patch does), which keeps
@@ -7,6 +8,7 @@ import './kafkajs-partitioning-patch.ts';
 import './kafkajs-record-decoder-patch.ts';
 import './kafkajs-request-queue-patch.ts';
 import './kafkajs-group-fencing.ts';
+import './kafkajs-coordinator-cache.ts';
 import { readFileSync } from 'node:fs';
 import { Kafka, logLevel, type KafkaConfig, type LogEntry, type SASLOptions } from 'kafkajs';
 import { ConfigError, checkKafkaSasl, type KafkaSettings } from '@clearway/config';

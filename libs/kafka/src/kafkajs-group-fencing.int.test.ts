@@ -127,4 +127,25 @@ describe('group fencing for kafkajs transactions (KIP-447) against the real brok
     const afterAbort = await fetchStableOffsets(membership, assigned(), { maxWaitMs: 10_000 });
     expect(afterAbort.get(`${topic()}:0`)).toBe(42n);
   });
+
+  it('asks where the coordinators are once, not before every request of every transaction', async () => {
+    // kafkajs-coordinator-cache.ts: stock kafkajs sends four FindCoordinator requests per transaction.
+    const membership = groupMembership(groupId(), memberId)!;
+    const producer = await transactional('steady');
+    const lookups: string[] = [];
+    producer.on(producer.events.REQUEST, (e) => {
+      if (e.payload.apiName === 'GroupCoordinator') lookups.push(e.payload.apiName);
+    });
+    commitOffsetsAs(`${platform.prefix}steady`, membership);
+    for (let i = 1; i <= 10; i++) {
+      const transaction = await producer.transaction();
+      await transaction.send({ topic: topic(), messages: [{ key: `k${i}`, value: null }] });
+      await transaction.sendOffsets({ consumerGroupId: groupId(), topics: offsetsOf(String(100 + i)) });
+      await transaction.commit();
+    }
+    // One lookup for the transaction coordinator, one for the group's.
+    expect(lookups.length).toBeLessThanOrEqual(2);
+    const stable = await fetchStableOffsets(membership, assigned(), { maxWaitMs: 10_000 });
+    expect(stable.get(`${topic()}:0`)).toBe(110n);
+  });
 });

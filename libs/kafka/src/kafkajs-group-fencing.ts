@@ -204,14 +204,16 @@ async function txnOffsetCommitV3(
     },
     (d) => {
       d.readInt32(); // throttle time
-      return readTopicPartitions(d, (p) => {
+      const codes = readTopicPartitions(d, (p) => {
         p.readInt32(); // partition
         return p.readInt16(); // error code
       });
+      // Thrown while the request is being sent, so the coordinator cache sees a NOT_COORDINATOR.
+      const failed = codes.find((code) => errors!.failure(code));
+      if (failed !== undefined) throw errors!.createErrorFromCode(failed);
+      return codes;
     },
   );
-  const failed = codes.find((code) => errors!.failure(code));
-  if (failed !== undefined) throw errors!.createErrorFromCode(failed);
   return codes;
 }
 
@@ -257,12 +259,13 @@ export async function fetchStableOffsets(
         });
         const code = d.readInt16();
         if (code !== 0) out.push({ topic: '', partition: -1, offset: '-1', code });
+        // Thrown while the request is being sent, so the coordinator cache sees a NOT_COORDINATOR.
+        const failed = out.find((r) => r.code !== 0 && r.code !== UNSTABLE_OFFSET_COMMIT);
+        if (failed) throw errors!.createErrorFromCode(failed.code);
         return out;
       },
     );
     const unstable = rows.some((r) => r.code === UNSTABLE_OFFSET_COMMIT);
-    const failed = rows.find((r) => r.code !== 0 && r.code !== UNSTABLE_OFFSET_COMMIT);
-    if (failed) throw errors!.createErrorFromCode(failed.code);
     if (!unstable) return new Map(rows.map((r) => [`${r.topic}:${r.partition}`, BigInt(r.offset)]));
     if (Date.now() > deadline) throw errors!.createErrorFromCode(UNSTABLE_OFFSET_COMMIT); // retriable: the consumer restarts
     await options.onWait?.();
