@@ -9,6 +9,7 @@ import './kafkajs-record-decoder-patch.ts';
 import './kafkajs-request-queue-patch.ts';
 import './kafkajs-group-fencing.ts';
 import './kafkajs-coordinator-cache.ts';
+import './kafkajs-concurrent-transactions-patch.ts';
 import { readFileSync } from 'node:fs';
 import { Kafka, logLevel, type KafkaConfig, type LogEntry, type SASLOptions } from 'kafkajs';
 import { ConfigError, checkKafkaSasl, type KafkaSettings } from '@clearway/config';
