@@ -90,7 +90,22 @@ export function createAvroDecoding(
   writerSchema: (id: number) => Promise<WriterSchema>,
 ): AvroDecoding {
   const { eventOf, readerType } = types;
-  const resolvers = new Map<string, avro.Resolver | null>(); // `${topic}#${id}`
+  // Per topic, once its first record is decoded: its event, reader type and a resolver per writer
+  // schema id. Looked up by the topic's name and the id as they are, with no cache key to build
+  // (and hash) for every record.
+  const topics = new Map<
+    string,
+    { event: EventName; reader: avro.Type; byId: Map<number, avro.Resolver | null> }
+  >();
+  const topicOf = (topic: string) => {
+    let t = topics.get(topic);
+    if (t === undefined) {
+      const event = eventOf(topic);
+      t = { event, reader: readerType(event), byId: new Map() };
+      topics.set(topic, t);
+    }
+    return t;
+  };
 
   // Null when the writer's records cannot be read as the reader's.
   const resolverOf = (reader: avro.Type, writer: WriterSchema): avro.Resolver | null => {
@@ -101,22 +116,23 @@ export function createAvroDecoding(
     }
   };
 
-  // The resolver from writer schema `id` to `reader`, built once per cache key.
-  const resolverFor = async <K>(
-    cache: Map<K, avro.Resolver | null>,
-    key: K,
+  // The resolver from writer schema `id` to `reader`, built once per id.
+  const resolverFor = async (
+    byId: Map<number, avro.Resolver | null>,
     reader: avro.Type,
     id: number,
   ): Promise<avro.Resolver | null> => {
-    let resolver = cache.get(key);
+    let resolver = byId.get(id);
     if (resolver === undefined) {
       resolver = resolverOf(reader, await writerSchema(id));
-      cache.set(key, resolver);
+      byId.set(id, resolver);
     }
     return resolver;
   };
 
-  // Full and projected decodes alike: `reader` is the event's type, or its projection.
+  // Full and projected decodes alike: `reader` is the event's type, or its projection. Read from
+  // behind the header in place, as `fromBuffer` of the body would (same checks, same messages),
+  // without a view of the body to allocate for every record.
   const decodeWith = <T>(
     reader: avro.Type,
     event: string,
@@ -126,30 +142,32 @@ export function createAvroDecoding(
   ): T => {
     if (resolver === null)
       throw new RecordRejected('SCHEMA_MISMATCH', `writer schema ${id} cannot be read as ${event}`);
+    let read: { value: unknown; offset: number };
     try {
-      return reader.fromBuffer(buffer.subarray(HEADER_LENGTH), resolver) as T;
+      read = reader.decode(buffer, HEADER_LENGTH, resolver);
     } catch (error) {
-      throw new RecordRejected(
-        'CORRUPT',
-        `Avro body does not decode with schema ${id}: ${(error as Error).message}`,
-      );
+      throw corrupt(id, (error as Error).message);
     }
+    if (read.offset < 0) throw corrupt(id, 'truncated buffer');
+    if (read.offset < buffer.length) throw corrupt(id, 'trailing data');
+    return read.value as T;
   };
+  const corrupt = (id: number, why: string) =>
+    new RecordRejected('CORRUPT', `Avro body does not decode with schema ${id}: ${why}`);
 
   return {
     tryDecodeCached<T>(topic: string, buffer: Buffer): T | undefined {
       const id = schemaIdOf(buffer);
-      const resolver = resolvers.get(`${topic}#${id}`);
-      if (resolver === undefined) return undefined;
-      const event = eventOf(topic);
-      return decodeWith<T>(readerType(event), event, id, resolver, buffer);
+      const t = topics.get(topic);
+      const resolver = t?.byId.get(id);
+      if (t === undefined || resolver === undefined) return undefined;
+      return decodeWith<T>(t.reader, t.event, id, resolver, buffer);
     },
     async decode<T>(topic: string, buffer: Buffer | null): Promise<T> {
       const id = schemaIdOf(buffer);
-      const event = eventOf(topic);
-      const reader = readerType(event);
-      const resolver = await resolverFor(resolvers, `${topic}#${id}`, reader, id);
-      return decodeWith<T>(reader, event, id, resolver, buffer as Buffer);
+      const t = topicOf(topic);
+      const resolver = await resolverFor(t.byId, t.reader, id);
+      return decodeWith<T>(t.reader, t.event, id, resolver, buffer as Buffer);
     },
     projected<T>(topic: string, fields: FieldSelection): ProjectedDecoder<T> {
       const event = eventOf(topic);
@@ -166,7 +184,7 @@ export function createAvroDecoding(
         },
         async decode(buffer) {
           const id = schemaIdOf(buffer);
-          const resolver = await resolverFor(byId, id, reader, id);
+          const resolver = await resolverFor(byId, reader, id);
           return decodeWith<T>(reader, event, id, resolver, buffer as Buffer);
         },
       };

@@ -5,3 +5,4 @@ export { loadRulesetFile } from './adapters/ruleset-files.ts';
 export { loadKnownHsCodes } from './adapters/hs-codes.ts';
 // Deterministic synthetic declarations for other packages' tests and benchmarks.
 export { generateDeclarations, type SyntheticInput } from '../bench/synthetic-declarations.ts';
+export { allOperatorsRulesetSource } from './domain/test-rulesets.ts';

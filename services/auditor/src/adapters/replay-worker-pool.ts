@@ -60,7 +60,7 @@ export function startReplayWorkers(options: {
       window: options.window,
       port: options.port ?? null,
     };
-    const worker = new Worker(new URL('./replay-worker.ts', import.meta.url), { workerData });
+    const worker = new Worker(new URL('./replay-worker-entry.ts', import.meta.url), { workerData });
     const s: WorkerShard = { worker, queuedBytes: 0, schemaIds: new Set(), summary: null };
     worker.on('message', (message: FromWorker) => {
       if (message.type === 'done') {

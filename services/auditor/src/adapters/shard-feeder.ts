@@ -31,10 +31,13 @@ const REPLAYED_FIELDS = {
   routing: true,
 } as const satisfies { [K in keyof ReplayedAssessment]: true | FieldSelection };
 
+// A declaration's bytes waiting for an assessment; those held under one key in arrival order.
 interface Held {
   at: RecordLocation;
   seq: number;
+  key: string | null;
   value: Buffer;
+  next: Held | null;
 }
 
 type Step = void | Promise<void>;
@@ -48,7 +51,7 @@ export function createShardFeeder(options: {
   onCorrupt: (record: CorruptRecord, seq: number) => void;
 }) {
   const { serde, join, owns, defer, onCorrupt } = options;
-  const held = new Map<string, Held[]>();
+  const held = new Map<string, Held>();
   let misrouted = 0;
   // By topic name; in practice one each.
   const declarationDecoders = new Map<string, ProjectedDecoder<Declaration>>();
@@ -72,68 +75,84 @@ export function createShardFeeder(options: {
     }
     return decoder;
   };
+  const corrupt = (at: RecordLocation, seq: number, error: unknown): void =>
+    onCorrupt({ ...at, reason: (error as Error).message }, seq);
 
-  // Synchronous while the writer schema is cached, which is all but the first record of a schema.
-  const decoded = <T>(
-    decoder: ProjectedDecoder<T>,
-    at: RecordLocation,
-    seq: number,
-    value: Buffer,
-    use: (v: T) => Step,
-  ): Step => {
-    const corrupt = (error: unknown) => onCorrupt({ ...at, reason: (error as Error).message }, seq);
-    let v: T | undefined;
+  // Each record is decoded synchronously while its writer schema is cached, which is all but the
+  // first record of a schema, and handed on without a closure made for it: these run for every
+  // record replayed.
+  const addDeclaration = (d: Declaration, h: Held): void => {
+    if (!owns(d.declarationId) || (defer && d.declarationId !== h.key)) misrouted++;
+    join.addDeclaration({ value: d, at: h.at }, h.seq);
+  };
+  const declaration = (h: Held): Step => {
+    const decoder = declarationsOf(h.at.topic);
+    let d: Declaration | undefined;
     try {
-      v = decoder.tryDecodeCached(value);
+      d = decoder.tryDecodeCached(h.value);
     } catch (error) {
-      return corrupt(error);
+      return corrupt(h.at, h.seq, error);
     }
-    if (v !== undefined) return use(v);
-    return decoder.decode(value).then(use, corrupt);
+    if (d !== undefined) return addDeclaration(d, h);
+    return decoder.decode(h.value).then(
+      (d) => addDeclaration(d, h),
+      (error) => corrupt(h.at, h.seq, error),
+    );
   };
-
-  const addDeclaration = (d: Declaration, at: RecordLocation, seq: number, key: string | null): void => {
-    if (!owns(d.declarationId) || (defer && d.declarationId !== key)) misrouted++;
-    join.addDeclaration({ value: d, at }, seq);
-  };
-  const release = (key: string, list: Held[], from = 0): Step => {
-    for (let i = from; i < list.length; i++) {
-      const h = list[i]!;
-      const step = decoded(declarationsOf(h.at.topic), h.at, h.seq, h.value, (d) =>
-        addDeclaration(d, h.at, h.seq, key),
-      );
-      if (step) return step.then(() => release(key, list, i + 1));
+  const release = (first: Held | null): Step => {
+    for (let h = first; h !== null; h = h.next) {
+      const step = declaration(h);
+      const rest = h.next;
+      if (step) return step.then(() => release(rest));
     }
   };
   const releaseFor = (declarationId: string): Step => {
-    const list = held.get(declarationId);
-    if (list === undefined) return;
+    const first = held.get(declarationId);
+    if (first === undefined) return;
     held.delete(declarationId);
-    return release(declarationId, list);
+    return release(first);
+  };
+
+  const addAssessment = (a: ReplayedAssessment, at: RecordLocation, seq: number): Step => {
+    if (!owns(a.declarationId)) misrouted++;
+    const step = releaseFor(a.declarationId);
+    if (step) return step.then(() => join.addAssessment({ value: a, at }, seq));
+    join.addAssessment({ value: a, at }, seq);
   };
 
   return {
     declaration: (at: RecordLocation, seq: number, key: string | null, value: Buffer): Step => {
-      if (!defer || key === null)
-        return decoded(declarationsOf(at.topic), at, seq, value, (d) => addDeclaration(d, at, seq, key));
-      const list = held.get(key);
-      if (list) list.push({ at, seq, value });
-      else held.set(key, [{ at, seq, value }]);
+      const h: Held = { at, seq, key, value, next: null };
+      if (!defer || key === null) return declaration(h);
+      const first = held.get(key);
+      if (first === undefined) held.set(key, h);
+      else {
+        let last = first;
+        while (last.next !== null) last = last.next;
+        last.next = h;
+      }
       // An assessment read earlier waits for it: no reason to hold it (nor the assessment).
       if (join.awaits(key)) return releaseFor(key);
     },
-    assessment: (at: RecordLocation, seq: number, value: Buffer): Step =>
-      decoded(assessmentsOf(at.topic), at, seq, value, (a) => {
-        if (!owns(a.declarationId)) misrouted++;
-        const step = releaseFor(a.declarationId);
-        if (step) return step.then(() => join.addAssessment({ value: a, at }, seq));
-        join.addAssessment({ value: a, at }, seq);
-      }),
+    assessment: (at: RecordLocation, seq: number, value: Buffer): Step => {
+      const decoder = assessmentsOf(at.topic);
+      let a: ReplayedAssessment | undefined;
+      try {
+        a = decoder.tryDecodeCached(value);
+      } catch (error) {
+        return corrupt(at, seq, error);
+      }
+      if (a !== undefined) return addAssessment(a, at, seq);
+      return decoder.decode(value).then(
+        (a) => addAssessment(a, at, seq),
+        (error) => corrupt(at, seq, error),
+      );
+    },
     /** Decodes the declarations no assessment asked for. */
     flush: async (): Promise<void> => {
-      for (const [key, list] of held) {
+      for (const [key, first] of held) {
         held.delete(key);
-        await release(key, list);
+        await release(first);
       }
     },
     /** Records whose declaration id does not route to this shard, or that are keyed otherwise. */

@@ -12,9 +12,13 @@ import {
   type RecordLocation,
   type TimeWindow,
 } from './audit-records.ts';
+import { decidingOnly } from './deciding-ruleset.ts';
 import type { AssessmentDifference, Duplicate, Gap, RulesetLookup, Unverifiable } from './replay.ts';
 import {
+  compareDecided,
   compareRecorded,
+  decidedFields,
+  decisionOf,
   recompute,
   type Decided,
   type ReplayedAssessment,
@@ -63,20 +67,32 @@ export const ASSESSED = 2;
 
 // Everything known about one declaration amendment. The declaration is held only until an assessment
 // of it is re-run; then only what that decision was made on and what it recomputed to is kept, so
-// memory does not grow with the window.
+// memory does not grow with the window. Kept for every amendment until the report, so flat: where
+// records were read is kept as fields, not as the location objects they arrived with (nor in wrappers
+// of their own), and a decision as its strings (see verify). Each object kept is one more for every
+// collection of a heap that grows with the window to trace; with the strings a decision keeps (its
+// routing text no longer a tree of pieces) this went from about 740 to 610 bytes per amendment.
 interface AmendmentSeen {
   declarationId: string;
   amendment: number;
   /** Another amendment of the same declaration. */
   next: AmendmentSeen | null;
-  declaration: { at: RecordLocation; seq: number } | null;
+  /** Arrival number of the declaration (its first copy); -1 until it is read. */
+  declaredSeq: number;
+  declaredTopic: string;
+  declaredPartition: number;
+  declaredOffset: string;
+  declaredTimestamp: number;
   pending: Declaration | null;
-  first: { version: string; context: RiskAssessment['context']; decided: Decided } | null;
+  /** The first re-run of the amendment (null before it): the version and context it was made on. */
+  firstVersion: string | null;
+  firstContext: RiskAssessment['context'];
+  firstDecided: Decided | null;
   waiting: AssessmentSeen[] | null;
   assessments: number;
 }
 
-// The full assessment is kept only while it waits for its declaration.
+// The assessment itself is kept only while it waits for its declaration.
 interface AssessmentSeen {
   amendment: AmendmentSeen;
   seq: number;
@@ -84,22 +100,41 @@ interface AssessmentSeen {
   rulesetVersion: string;
   inspectionLevel: InspectionLevel;
   submittedAt: number;
-  at: RecordLocation;
+  topic: string;
+  partition: number;
+  offset: string;
+  timestamp: number;
   value: ReplayedAssessment | null;
   verification: Verification | undefined;
 }
 
+const declaredAt = (of: AmendmentSeen): RecordLocation => ({
+  topic: of.declaredTopic,
+  partition: of.declaredPartition,
+  offset: of.declaredOffset,
+  timestamp: of.declaredTimestamp,
+});
+
+const readAt = (seen: AssessmentSeen): RecordLocation => ({
+  topic: seen.topic,
+  partition: seen.partition,
+  offset: seen.offset,
+  timestamp: seen.timestamp,
+});
+
 export function createReplayJoin(options: { window: TimeWindow; port?: string; rulesets: RulesetLookup }) {
   const { window, port, rulesets } = options;
   const assessments: AssessmentSeen[] = [];
-  const compiled = new Map<string, ReturnType<RulesetLookup>>();
+  // Each version as replay decides with it (see deciding-ruleset.ts), or why it cannot be had.
+  const compiled = new Map<string, CompiledRuleset | string>();
   const rulesetOf = (version: string): CompiledRuleset | string => {
     let found = compiled.get(version);
     if (found === undefined) {
-      found = rulesets(version);
+      const looked = rulesets(version);
+      found = 'ruleset' in looked ? decidingOnly(looked.ruleset) : looked.missing;
       compiled.set(version, found);
     }
-    return 'ruleset' in found ? found.ruleset : found.missing;
+    return found;
   };
   // Every assessment names its ruleset version (a content hash, ~70 characters); what is kept until
   // the report holds one copy of each version instead of one per assessment.
@@ -116,51 +151,63 @@ export function createReplayJoin(options: { window: TimeWindow; port?: string; r
   // Amendments with assessments waiting for their declaration: while there are none, `awaits` needs
   // no lookup.
   let waitingAmendments = 0;
+  // The amendment last looked up: an assessment usually follows its declaration straight away (the
+  // feeder holds declarations until then), and comparing the id is cheaper than a lookup in a map of
+  // every declaration in the window, whose entries are rarely in the cache.
+  let last: AmendmentSeen | null = null;
   const found = (declarationId: string, amendment: number): AmendmentSeen | undefined => {
     let seen = byDeclaration.get(declarationId);
     while (seen !== undefined && seen.amendment !== amendment) seen = seen.next ?? undefined;
     return seen;
   };
   const amendmentOf = (declarationId: string, amendment: number): AmendmentSeen => {
-    const existing = found(declarationId, amendment);
-    if (existing !== undefined) return existing;
+    if (last !== null && last.amendment === amendment && last.declarationId === declarationId) return last;
+    const latest = byDeclaration.get(declarationId);
+    for (let seen = latest; seen !== undefined; seen = seen.next ?? undefined)
+      if (seen.amendment === amendment) return (last = seen);
     const seen: AmendmentSeen = {
       declarationId,
       amendment,
-      next: byDeclaration.get(declarationId) ?? null,
-      declaration: null,
+      next: latest ?? null,
+      declaredSeq: -1,
+      declaredTopic: '',
+      declaredPartition: 0,
+      declaredOffset: '',
+      declaredTimestamp: 0,
       pending: null,
-      first: null,
+      firstVersion: null,
+      firstContext: null,
+      firstDecided: null,
       waiting: null,
       assessments: 0,
     };
     byDeclaration.set(declarationId, seen);
-    return seen;
+    return (last = seen);
   };
 
   const verify = (seen: AssessmentSeen, assessment: ReplayedAssessment, of: AmendmentSeen): void => {
     seen.value = null;
     const version = seen.rulesetVersion;
-    const first = of.first;
-    if (of.pending === null && first !== null) {
+    const firstVersion = of.firstVersion;
+    if (of.pending === null && firstVersion !== null) {
       // A later assessment of an amendment already verified: the same inputs must give the same fields.
-      if (first.version !== version) {
+      if (firstVersion !== version) {
         const ruleset = rulesetOf(version);
         seen.verification =
           typeof ruleset === 'string'
             ? { status: 'unverifiable', reason: ruleset }
             : {
                 status: 'different',
-                differences: [{ field: 'rulesetVersion', recorded: version, recomputed: first.version }],
+                differences: [{ field: 'rulesetVersion', recorded: version, recomputed: firstVersion }],
               };
         return;
       }
       // Contexts are compared as the report shows them, and only for a repeat: most amendments have one.
       const context = JSON.stringify(assessment.context);
-      const firstContext = JSON.stringify(first.context);
+      const firstContext = JSON.stringify(of.firstContext);
       seen.verification =
         firstContext === context
-          ? compareRecorded(assessment, first.decided)
+          ? compareDecided(decidedFields(decisionOf(assessment, assessment.routing)), of.firstDecided!)
           : {
               status: 'different',
               differences: [{ field: 'context', recorded: context, recomputed: firstContext }],
@@ -176,14 +223,16 @@ export function createReplayJoin(options: { window: TimeWindow; port?: string; r
       return;
     }
     seen.verification = compareRecorded(assessment, again);
-    of.first = { version, context: assessment.context, decided: again };
+    of.firstVersion = version;
+    of.firstContext = assessment.context;
+    of.firstDecided = decidedFields(again);
     of.pending = null;
   };
 
   const declaredInWindow = (of: AmendmentSeen): boolean =>
-    of.declaration !== null && inWindow(window, of.declaration.at.timestamp);
-  const inScope = (of: AmendmentSeen, at: RecordLocation): boolean =>
-    declaredInWindow(of) || inWindow(window, at.timestamp);
+    of.declaredSeq >= 0 && inWindow(window, of.declaredTimestamp);
+  const inScope = (of: AmendmentSeen, timestamp: number): boolean =>
+    declaredInWindow(of) || inWindow(window, timestamp);
 
   return {
     /** Whether an assessment of some amendment of this declaration waits for it. */
@@ -196,8 +245,13 @@ export function createReplayJoin(options: { window: TimeWindow; port?: string; r
     addDeclaration: (record: Located<Declaration>, seq: number): void => {
       if (!ofPort(record.value.port)) return;
       const of = amendmentOf(record.value.declarationId, record.value.amendment);
-      if (of.declaration !== null) return; // a resubmitted copy; the categoriser dead-letters it
-      of.declaration = { at: record.at, seq };
+      if (of.declaredSeq >= 0) return; // a resubmitted copy; the categoriser dead-letters it
+      const at = record.at;
+      of.declaredSeq = seq;
+      of.declaredTopic = at.topic;
+      of.declaredPartition = at.partition;
+      of.declaredOffset = at.offset;
+      of.declaredTimestamp = at.timestamp;
       of.pending = record.value;
       const waiting = of.waiting;
       if (waiting !== null) {
@@ -211,6 +265,7 @@ export function createReplayJoin(options: { window: TimeWindow; port?: string; r
       if (!ofPort(a.port)) return;
       const of = amendmentOf(a.declarationId, a.amendment);
       of.assessments++;
+      const at = record.at;
       const seen: AssessmentSeen = {
         amendment: of,
         seq,
@@ -218,12 +273,15 @@ export function createReplayJoin(options: { window: TimeWindow; port?: string; r
         rulesetVersion: versionOf(a.rulesetVersion),
         inspectionLevel: a.inspectionLevel,
         submittedAt: a.submittedAt,
-        at: record.at,
+        topic: at.topic,
+        partition: at.partition,
+        offset: at.offset,
+        timestamp: at.timestamp,
         value: a,
         verification: undefined,
       };
       assessments.push(seen);
-      if (of.declaration !== null) verify(seen, a, of);
+      if (of.declaredSeq >= 0) verify(seen, a, of);
       else if (of.waiting === null) {
         of.waiting = [seen];
         waitingAmendments++;
@@ -239,8 +297,8 @@ export function createReplayJoin(options: { window: TimeWindow; port?: string; r
           declarations++;
           if (of.assessments === 0)
             unassessed.push({
-              seq: of.declaration!.seq,
-              item: { declarationId: of.declarationId, amendment: of.amendment, at: of.declaration!.at },
+              seq: of.declaredSeq,
+              item: { declarationId: of.declarationId, amendment: of.amendment, at: declaredAt(of) },
             });
         }
 
@@ -256,10 +314,10 @@ export function createReplayJoin(options: { window: TimeWindow; port?: string; r
         const of = seen.amendment;
         if (of.assessments > 1) {
           const records = repeated.get(of);
-          if (records) records.item.push(seen.at);
-          else repeated.set(of, { seq: seen.seq, item: [seen.at] });
+          if (records) records.item.push(readAt(seen));
+          else repeated.set(of, { seq: seen.seq, item: [readAt(seen)] });
         }
-        if (!inScope(of, seen.at)) continue;
+        if (!inScope(of, seen.timestamp)) continue;
         assessmentsInScope++;
         const version = versions.get(seen.rulesetVersion);
         if (version) version.assessments++;
@@ -277,7 +335,7 @@ export function createReplayJoin(options: { window: TimeWindow; port?: string; r
               declarationId: of.declarationId,
               amendment: of.amendment,
               detail: `assessment ${seen.assessmentId} has no declaration in the window`,
-              at: seen.at,
+              at: readAt(seen),
             },
           });
         else if (v.status === 'verified') verified++;
@@ -290,7 +348,7 @@ export function createReplayJoin(options: { window: TimeWindow; port?: string; r
               amendment: of.amendment,
               rulesetVersion: seen.rulesetVersion,
               differences: v.differences,
-              at: seen.at,
+              at: readAt(seen),
             },
           });
         else
@@ -300,14 +358,14 @@ export function createReplayJoin(options: { window: TimeWindow; port?: string; r
               assessmentId: seen.assessmentId,
               rulesetVersion: seen.rulesetVersion,
               reason: v.reason,
-              at: seen.at,
+              at: readAt(seen),
             },
           });
       }
 
       const duplicates: Arrived<Duplicate>[] = [];
       for (const [of, records] of repeated)
-        if (inScope(of, records.item[0]!))
+        if (inScope(of, records.item[0]!.timestamp))
           duplicates.push({
             seq: records.seq,
             item: {

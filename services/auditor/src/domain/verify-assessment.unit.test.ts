@@ -1,5 +1,11 @@
 import { assessmentOf, context, declaration, ruleset } from './test-history.ts';
-import { compareDecided, compareRecorded, decidedFields, verifyAssessment } from './verify-assessment.ts';
+import {
+  compareDecided,
+  compareRecorded,
+  decidedFields,
+  decisionOf,
+  verifyAssessment,
+} from './verify-assessment.ts';
 
 describe('verifyAssessment', () => {
   const r = ruleset();
@@ -59,7 +65,7 @@ describe('verifyAssessment', () => {
   });
 
   it('compares the recorded fields exactly as their strings compare', () => {
-    const recomputed = decidedFields(recorded, recorded.routing);
+    const recomputed = decisionOf(recorded, recorded.routing);
     const ids = (...ruleIds: string[]) => ruleIds.map((ruleId) => ({ ruleId }));
     const variants = [
       recorded,
@@ -70,12 +76,19 @@ describe('verifyAssessment', () => {
       { ...recorded, firedRules: recorded.firedRules.slice(1) },
       { ...recorded, score: recorded.score + 1, sampled: !recorded.sampled },
       { ...recorded, routing: null },
+      { ...recorded, routing: { ...recorded.routing!, traders: ['a,b'] } },
+      { ...recorded, routing: { ...recorded.routing!, traders: ['a', 'b'] } },
+      { ...recorded, routing: { ...recorded.routing!, bookingId: null } },
+      { ...recorded, routing: { ...recorded.routing!, bookingId: 'none' } },
+      { ...recorded, routing: { ...recorded.routing!, slot: { start: 1, end: 2 } } },
       { ...recorded, inputHash: `${recorded.inputHash}0` },
     ];
     for (const a of variants)
       for (const b of [...variants, { ...recorded, firedRules: ids('a', 'b') }]) {
-        const against = decidedFields(b, b.routing);
-        expect(compareRecorded(a, against)).toEqual(compareDecided(decidedFields(a, a.routing), against));
+        const against = decisionOf(b, b.routing);
+        expect(compareRecorded(a, against)).toEqual(
+          compareDecided(decidedFields(decisionOf(a, a.routing)), decidedFields(against)),
+        );
       }
     expect(compareRecorded(recorded, recomputed)).toEqual({ status: 'verified' });
   });
