@@ -18,5 +18,6 @@ export {
   type Disposition,
 } from './stage-runner.ts';
 export { RetriableError, RecordRejected, asRetriable, type DeadLetterCode } from './errors.ts';
+export { readWindow, type RawRecord, type ReadSummary, type TopicRange } from './read-window.ts';
 export { retryWithBackoff, backoffDelay, untilReachable } from './backoff.ts';
 export type { Kafka, Admin, Producer, Consumer } from 'kafkajs';

@@ -10,7 +10,7 @@ import { ensureStack, repoRoot } from '@clearway/infra';
 import type { RiskAssessment, RulesetPublished } from '@clearway/schemas';
 import { createTestPlatform } from '@clearway/test';
 import { generateDeclarations, routingFacts } from '@clearway/categoriser';
-import { readWindow } from '../src/adapters/read-window.ts';
+import { readWindow } from '@clearway/kafka';
 import { loadCandidateRuleset } from '../src/adapters/ruleset-file.ts';
 import { defaultReplayWorkers, runReplay } from '../src/commands.ts';
 

@@ -2,7 +2,6 @@
 // backtest. Nothing here writes to a topic or commits an offset.
 import { availableParallelism } from 'node:os';
 import type { TopicNames, TopicSpec } from '@clearway/infra';
-import type { AvroSerde, Kafka } from '@clearway/kafka';
 import type {
   ClearanceOutcome,
   DeadLetter,
@@ -20,7 +19,7 @@ import { createReplay, type Replay, type ReplayReport } from './domain/replay.ts
 import { createReplayJoin } from './domain/replay-join.ts';
 import { hashOfId, hashOfKey, planShards, shardOf } from './domain/shard-of.ts';
 import { buildTrace, type TraceInput, type TraceReport } from './domain/trace.ts';
-import { readWindow, type RawRecord, type TopicRange } from './adapters/read-window.ts';
+import { readWindow, type AvroSerde, type Kafka, type RawRecord, type TopicRange } from '@clearway/kafka';
 import { startReplayWorkers } from './adapters/replay-worker-pool.ts';
 import { createShardFeeder } from './adapters/shard-feeder.ts';
 import { createRulesetStore } from './adapters/ruleset-store.ts';

@@ -3,7 +3,7 @@
 // each record six float64s (partition, offset, timestamp, arrival number, key length or -1 for no
 // key, value length), then each record's key and value bytes in turn.
 import type { RecordLocation } from '../domain/audit-records.ts';
-import type { RawRecord } from './read-window.ts';
+import type { RawRecord } from '@clearway/kafka';
 
 const FIELDS = 6;
 

@@ -10,7 +10,7 @@ import type { CorruptRecord, TimeWindow } from '../domain/audit-records.ts';
 import type { Arrived, JoinQueries, JoinSummary } from '../domain/replay-join.ts';
 import type { ShardPlan } from '../domain/shard-of.ts';
 import { packRecords } from './packed-records.ts';
-import type { RawRecord } from './read-window.ts';
+import type { RawRecord } from '@clearway/kafka';
 import type { FromWorker, ReplayWorkerData, SchemaLookup, ToWorker } from './replay-worker-messages.ts';
 
 export interface ShardResults {

@@ -138,7 +138,6 @@ export function createLaneClient(options: LaneClientOptions): LaneClient {
         kafka,
         serde,
         topic: topics.inspectionResults,
-        groupId: `${groupId}-reported-${randomUUID()}`,
         logger,
         concerns: (r) => r.port === port && lanes.has(r.laneId),
       }),

@@ -2,7 +2,7 @@
 // throw-away consumer group that never commits, read_committed, seeked to the offsets the broker's
 // offset-for-time lookup gives, and stopped at the end offsets captured before reading.
 import { randomUUID } from 'node:crypto';
-import type { Admin, Kafka } from '@clearway/kafka';
+import type { Admin, Kafka } from 'kafkajs';
 
 export interface TopicRange {
   topic: string;
@@ -35,6 +35,8 @@ interface PartitionRange {
 
 export async function readWindow(options: {
   kafka: Kafka;
+  /** Starts the throw-away group's name, so the broker's group list says who was reading. */
+  groupPrefix?: string;
   ranges: TopicRange[];
   onBatch: (records: RawRecord[]) => Promise<void> | void;
   onProgress?: (done: number, total: number) => void;
@@ -74,7 +76,7 @@ export async function readWindow(options: {
     return { records: 0, incomplete: missing };
   }
 
-  const groupId = `clearway-audit-${randomUUID()}`;
+  const groupId = `${options.groupPrefix ?? 'clearway-audit'}-${randomUUID()}`;
   const consumer = kafka.consumer({
     groupId,
     readUncommitted: false,
