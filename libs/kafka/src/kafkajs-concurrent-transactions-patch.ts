@@ -11,6 +11,7 @@
 // epoch, so asking again changes nothing on the broker. After RETRIES refusals the error goes to
 // kafkajs as before. Nothing is patched if kafkajs no longer has the shape this was written against.
 import { createRequire } from 'node:module';
+import { brokerSendRequest } from './kafkajs-broker-send.ts';
 
 type Send = (request: unknown) => Promise<unknown>;
 type RequestBuilder = (args: unknown) => Record<string, unknown>;
@@ -58,9 +59,7 @@ export function patchKafkajsConcurrentTransactions(): boolean {
   }
   const proto = Broker.prototype;
   if (proto['__clearwayConcurrentTransactions'] === true) return true;
-  const send = Object.getOwnPropertySymbols(proto).find(
-    (s) => s.description === 'private:Broker:sendRequest',
-  );
+  const send = brokerSendRequest(proto);
   const names = ['AddPartitionsToTxn', 'AddOffsetsToTxn'] as const;
   const methods = { AddPartitionsToTxn: 'addPartitionsToTxn', AddOffsetsToTxn: 'addOffsetsToTxn' } as const;
   // lookupRequest is set on each broker when it connects, so only its use below can be checked.

@@ -11,6 +11,7 @@
 // The next lookup then asks the cluster again, and kafkajs's own retries recover as before.
 // Nothing is patched if the installed kafkajs no longer has the shape this was written against.
 import { createRequire } from 'node:module';
+import { brokerSendRequest } from './kafkajs-broker-send.ts';
 
 export interface BrokerLike {
   nodeId?: number;
@@ -113,9 +114,7 @@ export function patchKafkajsCoordinatorCache(): boolean {
     return false;
   }
   if (Cluster.prototype['__clearwayCoordinatorCache'] === true) return true;
-  const send = Object.getOwnPropertySymbols(Broker.prototype).find(
-    (s) => s.description === 'private:Broker:sendRequest',
-  );
+  const send = brokerSendRequest(Broker.prototype);
   const find = Cluster.prototype['findGroupCoordinator'];
   if (!send || typeof find !== 'function' || typeof Broker.prototype[send] !== 'function') return false;
   const patched = withCoordinatorCache(find as FindCoordinator, Broker.prototype[send] as SendRequest);

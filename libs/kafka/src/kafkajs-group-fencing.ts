@@ -17,6 +17,7 @@
 // header v1; header v2 is v1 plus a tagged-field section, which the request body below starts with.
 // Likewise the response header's tagged fields are the first thing its decoder reads.
 import { createRequire } from 'node:module';
+import { brokerSendRequest } from './kafkajs-broker-send.ts';
 
 export interface GroupMembership {
   groupId: string;
@@ -290,9 +291,7 @@ export function patchKafkajsGroupFencing(): boolean {
   }
   const broker = Broker.prototype;
   if (broker['__clearwayFencing'] === true) return true;
-  sendRequest = Object.getOwnPropertySymbols(broker).find(
-    (s) => s.description === 'private:Broker:sendRequest',
-  );
+  sendRequest = brokerSendRequest(broker);
   const joinAndSync = ConsumerGroup.prototype['joinAndSync'];
   const txnOffsetCommit = broker['txnOffsetCommit'];
   if (!sendRequest || typeof joinAndSync !== 'function' || typeof txnOffsetCommit !== 'function')
