@@ -155,16 +155,20 @@ export function createReplayJoin(options: { window: TimeWindow; port?: string; r
   // feeder holds declarations until then), and comparing the id is cheaper than a lookup in a map of
   // every declaration in the window, whose entries are rarely in the cache.
   let last: AmendmentSeen | null = null;
-  const found = (declarationId: string, amendment: number): AmendmentSeen | undefined => {
-    let seen = byDeclaration.get(declarationId);
+  // The amendment among a declaration's, latest first.
+  const inChain = (latest: AmendmentSeen | undefined, amendment: number): AmendmentSeen | undefined => {
+    let seen = latest;
     while (seen !== undefined && seen.amendment !== amendment) seen = seen.next ?? undefined;
     return seen;
   };
+  const found = (declarationId: string, amendment: number): AmendmentSeen | undefined =>
+    inChain(byDeclaration.get(declarationId), amendment);
   const amendmentOf = (declarationId: string, amendment: number): AmendmentSeen => {
     if (last !== null && last.amendment === amendment && last.declarationId === declarationId) return last;
+    // One lookup of the declaration for both the search and a new amendment's link.
     const latest = byDeclaration.get(declarationId);
-    for (let seen = latest; seen !== undefined; seen = seen.next ?? undefined)
-      if (seen.amendment === amendment) return (last = seen);
+    const existing = inChain(latest, amendment);
+    if (existing !== undefined) return (last = existing);
     const seen: AmendmentSeen = {
       declarationId,
       amendment,
