@@ -150,6 +150,59 @@ describe('stage runner against the real broker and registry', () => {
     expect(outputs.length + letters.length).toBe(good.length + bad.length);
   });
 
+  it('builds only the selected fields of a projected input, and still dead-letters its bad records whole', async () => {
+    const { serde, topics } = platform;
+    const sent = Array.from({ length: 6 }, (_, i) => sampleDeclaration({ declarationId: `PROJ-${i}` }));
+    const truncated = serde.encode(topics.declarations, sent[0]).subarray(0, 30);
+    await publish([
+      ...sent.map((d) => ({ key: d.declarationId, value: serde.encode(topics.declarations, d) })),
+      { key: 'PROJ-truncated', value: truncated },
+    ]);
+    const seen: unknown[] = [];
+    const group = `${platform.prefix}g-projected`;
+    expect(() =>
+      createStage(platform, {
+        name: 'projected',
+        groupId: group,
+        inputTopics: [topics.declarations],
+        deadLetterTopic: topics.dlqDispatcher,
+        inputFields: { [topics.riskAssessments]: { declarationId: true } },
+        handle: async () => [],
+      }),
+    ).toThrow(/inputFields names .*risk-assessments.* not an input topic/);
+    const stage = createStage<Pick<Declaration, 'declarationId'>>(platform, {
+      name: 'projected',
+      groupId: group,
+      inputTopics: [topics.declarations],
+      deadLetterTopic: topics.dlqDispatcher,
+      inputFields: { [topics.declarations]: { declarationId: true, goods: { hsCode: true } } },
+      handle: async (batch) => {
+        seen.push(...batch.map((r) => r.value));
+        return batch.map(() => ({ records: [] }));
+      },
+    });
+    await stage.start();
+    await eventually(
+      () => stage.counts(),
+      (c) => c.consumed >= sent.length + 1,
+    );
+    await stage.stop();
+    const letters = await readTopic<DeadLetter>(platform.kafka, serde, topics.dlqDispatcher, { count: 1 });
+
+    const mine = seen.filter((v) => (v as Declaration).declarationId.startsWith('PROJ-'));
+    expect(mine).toHaveLength(sent.length);
+    for (const v of mine) {
+      const d = sent.find((s) => s.declarationId === (v as Declaration).declarationId)!;
+      // Exactly the selected fields: nothing else was built.
+      expect(v).toEqual({
+        declarationId: d.declarationId,
+        goods: d.goods.map((g) => ({ hsCode: g.hsCode })),
+      });
+    }
+    expect(letters[0]?.value.reasonCode).toBe('CORRUPT');
+    expect(letters[0]?.value.value?.equals(truncated)).toBe(true);
+  });
+
   it('loses nothing and duplicates nothing when stopped mid-batch and started again', async () => {
     const { serde, topics } = platform;
     const total = 3000;

@@ -4,6 +4,7 @@ import { Partitioners } from 'kafkajs';
 import type { Logger, Registry } from '@clearway/observability';
 import { Counter, Histogram } from '@clearway/observability';
 import type { DeadLetter } from '@clearway/schemas';
+import type { FieldSelection } from './avro-decoding.ts';
 import type { AvroSerde } from './avro-serde.ts';
 import { RecordRejected, RetriableError, type DeadLetterCode } from './errors.ts';
 import { retryWithBackoff } from './backoff.ts';
@@ -48,6 +49,12 @@ export interface StageDefinition<T> {
   deadLetterTopic: string;
   /** Semantic validation after Avro decoding (e.g. a zod schema); a message sends the record to the DLQ. */
   validate?: (record: InboundRecord<unknown>) => string | undefined;
+  /**
+   * Input topics whose records are built with only the selected fields (see `AvroDecoding.projected`),
+   * for a stage that reads a few fields of large records: the rest is skipped in the bytes, never
+   * allocated. Dead letters still carry the record's original bytes.
+   */
+  inputFields?: Readonly<Record<string, FieldSelection>>;
   /** Handles one partition's batch; returns one disposition per record, in order. */
   handle: (batch: InboundRecord<T>[], context: { heartbeat: () => Promise<void> }) => Promise<Disposition[]>;
   /** Called after a partition batch is committed (e.g. to update caches that must follow commits). */
@@ -146,6 +153,13 @@ export function createStage<T>(
   const logger = deps.logger.child({ stage: definition.name });
   const transactionalId = `${definition.transactionalIdPrefix ?? definition.groupId}.${definition.instanceId ?? hostname()}`;
   const maxAttempts = definition.maxAttempts ?? 8;
+  const projections = new Map(
+    Object.entries(definition.inputFields ?? {}).map(([topic, fields]) => {
+      if (!definition.inputTopics.includes(topic))
+        throw new Error(`stage ${definition.name}: inputFields names ${topic}, which is not an input topic`);
+      return [topic, serde.projected<T>(topic, fields)] as const;
+    }),
+  );
   const totals = { consumed: 0, produced: 0, deadLettered: 0, committedBatches: 0, restarts: 0 };
   let consumer: Consumer | undefined;
   let producer: Promise<Producer> | undefined;
@@ -475,12 +489,15 @@ export function createStage<T>(
     const outputs: OutboundRecord[][] = Array.from({ length: messages.length }, () => []);
     const accepted: InboundRecord<T>[] = [];
     const acceptedIndex: number[] = [];
+    const projection = projections.get(topic);
     for (let i = 0; i < messages.length; i++) {
       const m = messages[i]!;
       try {
-        const value = m.value
-          ? (serde.tryDecodeCached<T>(topic, m.value) ?? (await serde.decode<T>(topic, m.value)))
-          : await serde.decode<T>(topic, null);
+        const value = projection
+          ? ((m.value && projection.tryDecodeCached(m.value)) ?? (await projection.decode(m.value)))
+          : m.value
+            ? (serde.tryDecodeCached<T>(topic, m.value) ?? (await serde.decode<T>(topic, m.value)))
+            : await serde.decode<T>(topic, null);
         const record: InboundRecord<T> = {
           topic,
           partition,

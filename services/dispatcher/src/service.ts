@@ -6,6 +6,7 @@ import type { Redis } from '@clearway/redis';
 import { createDispatchStore, type DispatchStore } from './adapters/dispatch-store.ts';
 import { createDispatcherMetrics } from './adapters/metrics.ts';
 import type { BookingPolicy } from './domain/booking.ts';
+import { dispatchedAssessmentFields } from './domain/dispatched-assessment.ts';
 import type { PortsConfig } from './domain/ports-config.ts';
 import { createOnRecords } from './handlers/on-records.ts';
 
@@ -51,6 +52,7 @@ export function createDispatcher(
     groupId: settings.groupId,
     inputTopics: [topics.bookings, topics.laneStatus, topics.riskAssessments, topics.inspectionResults],
     deadLetterTopic: topics.dlqDispatcher,
+    inputFields: { [topics.riskAssessments]: dispatchedAssessmentFields },
     handle: onRecords.handle,
     afterCommit: onRecords.afterCommit,
     partitionsConsumedConcurrently: settings.partitionsConcurrently,

@@ -144,24 +144,8 @@ describe('outcomes from inspection results', () => {
       selectingRules({
         sampled: true,
         firedRules: [
-          {
-            ruleId: 'I-A',
-            kind: 'INDICATOR',
-            weight: 1,
-            reason: '',
-            observed: '',
-            expected: '',
-            lineNo: null,
-          },
-          {
-            ruleId: 'FC-B',
-            kind: 'FREIGHT_CLASS',
-            weight: 0,
-            reason: '',
-            observed: '',
-            expected: '',
-            lineNo: null,
-          },
+          { ruleId: 'I-A', kind: 'INDICATOR' },
+          { ruleId: 'FC-B', kind: 'FREIGHT_CLASS' },
         ],
       }),
     ).toEqual(['I-A', 'random-control']);

@@ -1,8 +1,9 @@
 // What the dispatcher keeps about a truck, from its assessment (and the routing facts it carries) and
 // its booking.
-import type { RiskAssessment, SlotWindow } from '@clearway/schemas';
+import type { SlotWindow } from '@clearway/schemas';
 import { planBooking, type BookingPolicy } from './booking.ts';
 import type { TruckInfo } from './decisions.ts';
+import type { DispatchedAssessment } from './dispatched-assessment.ts';
 import { capableLanes, requiredCapabilities } from './lanes.ts';
 import type { PortConfig, PortsConfig } from './ports-config.ts';
 
@@ -10,14 +11,14 @@ import type { PortConfig, PortsConfig } from './ports-config.ts';
 export const randomControlRule = 'random-control';
 
 /** Rules whose selection sent the truck to inspection (freight-class rules only classify). */
-export function selectingRules(a: Pick<RiskAssessment, 'firedRules' | 'sampled'>): string[] {
+export function selectingRules(a: Pick<DispatchedAssessment, 'firedRules' | 'sampled'>): string[] {
   const ids = new Set(a.firedRules.filter((r) => r.kind !== 'FREIGHT_CLASS').map((r) => r.ruleId));
   if (a.sampled) ids.add(randomControlRule);
   return [...ids];
 }
 
 export function truckInfo(input: {
-  assessment: RiskAssessment;
+  assessment: DispatchedAssessment;
   config: PortsConfig;
   port: PortConfig;
   plate: string | null;

@@ -11,11 +11,11 @@ import type {
   InspectionResult,
   LaneAssignment,
   LaneStatus,
-  RiskAssessment,
 } from '@clearway/schemas';
 import type { DispatchStore } from '../adapters/dispatch-store.ts';
 import { noShowDeadline, type BookingPolicy } from '../domain/booking.ts';
 import { asList, type Move, type TruckInfo } from '../domain/decisions.ts';
+import type { DispatchedAssessment } from '../domain/dispatched-assessment.ts';
 import {
   assignmentEvent,
   foundSomething,
@@ -56,7 +56,7 @@ export function createOnRecords(deps: DispatcherDeps) {
   const assignment = (e: LaneAssignment) => out(topics.laneAssignments, e.declarationId, e);
   const outcome = (e: ClearanceOutcome) => out(topics.clearanceOutcomes, e.declarationId, e);
 
-  const onAssessments = async (batch: InboundRecord<RiskAssessment>[], now: number) => {
+  const onAssessments = async (batch: InboundRecord<DispatchedAssessment>[], now: number) => {
     const bookings = await store.bookings(
       batch.map(({ value: a }) => ({
         declarationId: a.declarationId,
@@ -206,7 +206,7 @@ export function createOnRecords(deps: DispatcherDeps) {
     let dispositions: Disposition[];
     switch (first.topic) {
       case topics.riskAssessments:
-        dispositions = await onAssessments(batch as InboundRecord<RiskAssessment>[], now);
+        dispositions = await onAssessments(batch as InboundRecord<DispatchedAssessment>[], now);
         break;
       case topics.inspectionResults:
         dispositions = await onResults(batch as InboundRecord<InspectionResult>[], now);
