@@ -12,7 +12,7 @@ const shared = kafkaSettings
   .extend({
     SIM_PORT: z.enum(['KHORGOS', 'ALASHANKOU']).default('KHORGOS'),
     /** Simulated seconds per wall-clock second: 288 plays a day in 5 minutes. */
-    SIM_COMPRESSION: z.coerce.number().positive().max(100_000).default(288),
+    SIM_COMPRESSION: z.coerce.number().positive().max(1_000_000).default(288),
     TOPIC_PREFIX: z
       .string()
       .regex(/^[a-zA-Z0-9._-]*$/)
