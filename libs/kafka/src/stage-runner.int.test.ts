@@ -76,6 +76,21 @@ describe('stage runner against the real broker and registry', () => {
     await producer.disconnect();
   };
 
+  /**
+   * Runs a fresh stage until it has consumed everything on the declarations topic so far; the topic
+   * is shared with the other tests here (and their bad records).
+   */
+  const consumeWholeInput = async (stage: Stage) => {
+    const offsets = await platform.admin.fetchTopicOffsets(platform.topics.declarations);
+    const inTopic = offsets.reduce((n, p) => n + Number(p.high), 0);
+    await stage.start();
+    await eventually(
+      () => stage.counts(),
+      (c) => c.consumed >= inTopic,
+    );
+    await stage.stop();
+  };
+
   it('dead-letters bad input with the reason and original bytes, keeps going, and the counts add up', async () => {
     const { serde, topics } = platform;
     await serde.registerTopic(outputTopic());
@@ -181,13 +196,11 @@ describe('stage runner against the real broker and registry', () => {
         return batch.map(() => ({ records: [] }));
       },
     });
-    await stage.start();
-    await eventually(
-      () => stage.counts(),
-      (c) => c.consumed >= sent.length + 1,
-    );
-    await stage.stop();
-    const letters = await readTopic<DeadLetter>(platform.kafka, serde, topics.dlqDispatcher, { count: 1 });
+    await consumeWholeInput(stage);
+    const letters = await readTopic<DeadLetter>(platform.kafka, serde, topics.dlqDispatcher, {
+      count: stage.counts().deadLettered,
+    });
+    const letter = letters.find((l) => l.key === 'PROJ-truncated')?.value;
 
     const mine = seen.filter((v) => (v as Declaration).declarationId.startsWith('PROJ-'));
     expect(mine).toHaveLength(sent.length);
@@ -199,8 +212,45 @@ describe('stage runner against the real broker and registry', () => {
         goods: d.goods.map((g) => ({ hsCode: g.hsCode })),
       });
     }
-    expect(letters[0]?.value.reasonCode).toBe('CORRUPT');
-    expect(letters[0]?.value.value?.equals(truncated)).toBe(true);
+    expect(letter?.reasonCode).toBe('CORRUPT');
+    expect(letter?.value?.equals(truncated)).toBe(true);
+  });
+
+  it("commits outputs of several MiB per partition: each request keeps every partition's batch under the broker's limit", async () => {
+    const { serde, topics } = platform;
+    await serde.registerTopic(outputTopic());
+    const inputs = Array.from({ length: 40 }, (_, i) => sampleDeclaration({ declarationId: `BIG-${i}` }));
+    await publish(inputs.map((d) => ({ key: d.declarationId, value: serde.encode(topics.declarations, d) })));
+    // 40 outputs of ~100 KB on 3 partitions: ~1.3 MB each, over Kafka's default max.message.bytes
+    // (1 MiB) had a partition's share of a commit gone out in one request.
+    const padding = 'x'.repeat(100_000);
+    const stage = createStage<Declaration>(platform, {
+      name: 'big-outputs',
+      groupId: `${platform.prefix}g-big`,
+      inputTopics: [topics.declarations],
+      deadLetterTopic: topics.dlqCategoriser,
+      maxBytesPerPartition: 8 * 1024 * 1024,
+      handle: async (batch) =>
+        batch.map((r) => ({
+          records: r.value.declarationId.startsWith('BIG-')
+            ? [
+                {
+                  topic: outputTopic(),
+                  key: r.value.declarationId,
+                  value: { ...r.value, goods: r.value.goods.map((g) => ({ ...g, description: padding })) },
+                },
+              ]
+            : [],
+        })),
+    });
+    await consumeWholeInput(stage);
+    const outputs = (await readTopic<Declaration>(platform.kafka, serde, outputTopic())).filter((o) =>
+      o.value.declarationId.startsWith('BIG-'),
+    );
+    expect(outputs.map((o) => o.value.declarationId).sort()).toEqual(
+      inputs.map((d) => d.declarationId).sort(),
+    );
+    expect(outputs.every((o) => o.value.goods.every((g) => g.description.length === 100_000))).toBe(true);
   });
 
   it('loses nothing and duplicates nothing when stopped mid-batch and started again', async () => {

@@ -8,7 +8,7 @@ import type { FieldSelection } from './avro-decoding.ts';
 import type { AvroSerde } from './avro-serde.ts';
 import { RecordRejected, RetriableError, type DeadLetterCode } from './errors.ts';
 import { retryWithBackoff } from './backoff.ts';
-import { chunkBySize, MAX_REQUEST_BYTES } from './chunk-by-size.ts';
+import { CHUNK_LIMITS, chunkByPartition } from './chunk-by-size.ts';
 import { createCommitGroup } from './commit-group.ts';
 import {
   commitOffsetsAs,
@@ -306,6 +306,26 @@ export function createStage<T>(
     return positions;
   };
 
+  /**
+   * Output topics' partition counts, for cutting produce requests per partition; read when a topic is
+   * first written and again every few minutes (partitions can be added). Records of a topic whose
+   * count cannot be read are left for the producer to place, and cut as if all in one partition.
+   */
+  const knownPartitions = new Map<string, { count: number; readAt: number }>();
+  const partitionCounts = async (topics: string[]): Promise<Map<string, number>> => {
+    const now = Date.now();
+    const stale = topics.filter((t) => (knownPartitions.get(t)?.readAt ?? -Infinity) < now - 300_000);
+    if (stale.length > 0) {
+      try {
+        const { topics: found } = await admin.fetchTopicMetadata({ topics: stale });
+        for (const t of found) knownPartitions.set(t.name, { count: t.partitions.length, readAt: now });
+      } catch (error) {
+        logger.warn({ err: (error as Error).message, topics: stale }, 'cannot read partition counts');
+      }
+    }
+    return new Map(topics.map((t) => [t, knownPartitions.get(t)?.count ?? 0]));
+  };
+
   const commitTogether = async (all: Committable[]): Promise<(Error | undefined)[]> => {
     // Fetched before the last join (the partition may have moved; kafkajs fetches again from the
     // committed offsets) or before a failed commit (see `commitFailed`): never committed.
@@ -346,7 +366,8 @@ export function createStage<T>(
     const member = await theProducer();
     const transaction = await member.transaction();
     try {
-      for (const chunk of chunkBySize(byTopic, MAX_REQUEST_BYTES))
+      const counts = await partitionCounts([...byTopic.keys()]);
+      for (const chunk of chunkByPartition(byTopic, (t) => counts.get(t) ?? 0, CHUNK_LIMITS))
         await transaction.sendBatch({ topicMessages: chunk });
       commitOffsetsAs(transactionalId, items[0]!.membership);
       await transaction.sendOffsets({ consumerGroupId: definition.groupId, topics });
