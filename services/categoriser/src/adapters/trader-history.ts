@@ -134,7 +134,10 @@ export function createTraderHistory(redis: Redis, prefix: string) {
   };
 }
 
-/** Declarations per script call: a few thousand keep every call's arguments well inside V8's bounds. */
+/**
+ * Declarations per script call: a few thousand keep every call's arguments well inside V8's bounds,
+ * and the scripts' `unpack` of up to two arguments per declaration inside Lua's (about 8,000 values).
+ */
 const SLICE = 2_000;
 
 function slices<T>(items: T[]): T[][] {
