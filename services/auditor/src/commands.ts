@@ -232,10 +232,12 @@ async function replayInShards(
     const elsewhere = workers?.finish(queries);
     elsewhere?.catch(() => undefined); // awaited below, once this shard is flushed
     await feeder.flush();
+    // Summarised before the workers' summaries are awaited: the last worker usually finishes later.
+    const hereSummary = here.summarise(queries);
     const there = elsewhere ? await elsewhere : { summaries: [], corrupt: [], misrouted: 0 };
     if (feeder.misrouted() + there.misrouted > 0) return null;
     for (const c of there.corrupt) replay.addCorrupt(c.item, c.seq);
-    return replay.finish(summary.incomplete, [here.summarise(queries), ...there.summaries]);
+    return replay.finish(summary.incomplete, [hereSummary, ...there.summaries]);
   } finally {
     await workers?.close();
   }

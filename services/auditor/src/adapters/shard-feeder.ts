@@ -10,7 +10,7 @@
 import type { AvroDecoding, FieldSelection, ProjectedDecoder } from '@clearway/kafka';
 import type { Declaration } from '@clearway/schemas';
 import type { CorruptRecord, RecordLocation } from '../domain/audit-records.ts';
-import type { ReplayJoin } from '../domain/replay-join.ts';
+import { slotOf, type ReplayJoin } from '../domain/replay-join.ts';
 import type { ReplayedAssessment } from '../domain/verify-assessment.ts';
 
 // Every field of ReplayedAssessment, and only those: the type checks both ways.
@@ -31,7 +31,7 @@ const REPLAYED_FIELDS = {
   routing: true,
 } as const satisfies { [K in keyof ReplayedAssessment]: true | FieldSelection };
 
-// A declaration's bytes waiting for an assessment; those held under one key in arrival order.
+// A declaration's bytes waiting for an assessment; those held under one slot in arrival order.
 interface Held {
   at: RecordLocation;
   seq: number;
@@ -51,7 +51,9 @@ export function createShardFeeder(options: {
   onCorrupt: (record: CorruptRecord, seq: number) => void;
 }) {
   const { serde, join, owns, defer, onCorrupt } = options;
-  const held = new Map<string, Held>();
+  // By the key's slot (as the join files ids, see slotOf): a map keyed by small integers is looked
+  // up without hashing or reading a string. Keys that share a slot are told apart when released.
+  const held = new Map<number, Held>();
   let misrouted = 0;
   // By topic name; in practice one each.
   const declarationDecoders = new Map<string, ProjectedDecoder<Declaration>>();
@@ -99,6 +101,11 @@ export function createShardFeeder(options: {
       (error) => corrupt(h.at, h.seq, error),
     );
   };
+  // Held records in this order, as one list.
+  const linked = (list: Held[]): Held | null => {
+    list.forEach((h, i) => (h.next = list[i + 1] ?? null));
+    return list[0] ?? null;
+  };
   const release = (first: Held | null): Step => {
     for (let h = first; h !== null; h = h.next) {
       const step = declaration(h);
@@ -107,10 +114,20 @@ export function createShardFeeder(options: {
     }
   };
   const releaseFor = (declarationId: string): Step => {
-    const first = held.get(declarationId);
+    const slot = slotOf(declarationId);
+    const first = held.get(slot);
     if (first === undefined) return;
-    held.delete(declarationId);
-    return release(first);
+    let sharing = false; // another id's declarations are held under the slot too
+    for (let h: Held | null = first; h !== null && !sharing; h = h.next) sharing = h.key !== declarationId;
+    if (!sharing) {
+      held.delete(slot);
+      return release(first);
+    }
+    const all: Held[] = [];
+    for (let h: Held | null = first; h !== null; h = h.next) all.push(h);
+    const mine = all.filter((h) => h.key === declarationId);
+    held.set(slot, linked(all.filter((h) => h.key !== declarationId))!);
+    return release(linked(mine));
   };
 
   const addAssessment = (a: ReplayedAssessment, at: RecordLocation, seq: number): Step => {
@@ -124,8 +141,9 @@ export function createShardFeeder(options: {
     declaration: (at: RecordLocation, seq: number, key: string | null, value: Buffer): Step => {
       const h: Held = { at, seq, key, value, next: null };
       if (!defer || key === null) return declaration(h);
-      const first = held.get(key);
-      if (first === undefined) held.set(key, h);
+      const slot = slotOf(key);
+      const first = held.get(slot);
+      if (first === undefined) held.set(slot, h);
       else {
         let last = first;
         while (last.next !== null) last = last.next;
@@ -150,8 +168,8 @@ export function createShardFeeder(options: {
     },
     /** Decodes the declarations no assessment asked for. */
     flush: async (): Promise<void> => {
-      for (const [key, first] of held) {
-        held.delete(key);
+      for (const [slot, first] of held) {
+        held.delete(slot);
         await release(first);
       }
     },

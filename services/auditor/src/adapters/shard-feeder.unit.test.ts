@@ -1,9 +1,9 @@
 import type { AvroDecoding } from '@clearway/kafka';
 import type { CorruptRecord } from '../domain/audit-records.ts';
 import { messyHistory, messyWindow, type Arrival } from '../domain/messy-history.ts';
-import { createReplayJoin, type Arrived } from '../domain/replay-join.ts';
+import { createReplayJoin, slotOf, type Arrived } from '../domain/replay-join.ts';
 import { createReplay, type RulesetLookup } from '../domain/replay.ts';
-import { ruleset } from '../domain/test-history.ts';
+import { assessmentOf, declaration, located, ruleset } from '../domain/test-history.ts';
 import { createShardFeeder } from './shard-feeder.ts';
 
 const r = ruleset();
@@ -80,6 +80,29 @@ describe('shard feeder', () => {
       expect(deferred.misrouted).toBe(0);
       expect(eager.report.differences.length * eager.report.gaps.length).toBeGreaterThan(0);
     }
+  });
+
+  it('given ids held under one slot, releases only the assessed id, the others held in order', async () => {
+    const [x, y] = ['KGS-2026-162789', 'KGS-2026-379192'];
+    expect(slotOf(x)).toBe(slotOf(y));
+    const dx = declaration(x, 'AF', 2);
+    const dy = declaration(y);
+    const arrivals: Arrival[] = [
+      { kind: 'declaration', record: located(dx, 'decl', 0) },
+      { kind: 'declaration', record: located(dy, 'decl', 1) },
+      // A resubmitted, altered copy: only the first one read counts.
+      { kind: 'declaration', record: located({ ...dx, goods: dx.goods.slice(0, 1) }, 'decl', 2) },
+      { kind: 'declaration', record: located({ ...dx, amendment: 1 }, 'decl', 3) },
+      { kind: 'assessment', record: located(assessmentOf(r, dy), 'risk', 0) },
+      { kind: 'assessment', record: located(assessmentOf(r, dx), 'risk', 1) },
+    ];
+    const eager = await feed(arrivals, false);
+    const deferred = await feed(arrivals, true);
+    expect(deferred).toEqual(eager);
+    expect(deferred.report.counts).toMatchObject({ declarations: 3, verified: 2, different: 0 });
+    expect(deferred.report.gaps).toEqual([
+      expect.objectContaining({ kind: 'DECLARATION_WITHOUT_ASSESSMENT', declarationId: x, amendment: 1 }),
+    ]);
   });
 
   it('counts a declaration keyed by something else, so the replay is done again without holding', async () => {

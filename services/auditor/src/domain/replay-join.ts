@@ -13,6 +13,7 @@ import {
   type TimeWindow,
 } from './audit-records.ts';
 import { decidingOnly } from './deciding-ruleset.ts';
+import { hashOfId } from './shard-of.ts';
 import type { AssessmentDifference, Duplicate, Gap, RulesetLookup, Unverifiable } from './replay.ts';
 import {
   compareDecided,
@@ -75,7 +76,7 @@ export const ASSESSED = 2;
 interface AmendmentSeen {
   declarationId: string;
   amendment: number;
-  /** Another amendment of the same declaration. */
+  /** Another amendment of the same declaration, or of another whose id has the same `slotOf`. */
   next: AmendmentSeen | null;
   /** Arrival number of the declaration (its first copy); -1 until it is read. */
   declaredSeq: number;
@@ -115,6 +116,12 @@ const declaredAt = (of: AmendmentSeen): RecordLocation => ({
   timestamp: of.declaredTimestamp,
 });
 
+/**
+ * Where the join files a declaration id: its hash cut to 30 bits, which V8 keeps as a small integer
+ * (a 32-bit one would be a heap number). Ids that share one are told apart along the chain.
+ */
+export const slotOf = (declarationId: string): number => hashOfId(declarationId) & 0x3fffffff;
+
 const readAt = (seen: AssessmentSeen): RecordLocation => ({
   topic: seen.topic,
   partition: seen.partition,
@@ -146,8 +153,12 @@ export function createReplayJoin(options: { window: TimeWindow; port?: string; r
     return version;
   };
   const ofPort = (p: string): boolean => port === undefined || p === port;
-  // By declaration id, then amendment: no key string to build and hash for every record.
-  const byDeclaration = new Map<string, AmendmentSeen>();
+  // By a small-integer hash of the declaration id, then id and amendment along the chain: no key
+  // string to build for every record, and a map keyed by small integers is looked up without
+  // hashing or reading a string (the id of each decoded record is a new string, hashed in a call
+  // out of JavaScript the first time a map sees it, and compared by reading the entry's key); this
+  // map holds every amendment of the window, whose entries are rarely in the cache.
+  const byDeclaration = new Map<number, AmendmentSeen>();
   // Amendments with assessments waiting for their declaration: while there are none, `awaits` needs
   // no lookup.
   let waitingAmendments = 0;
@@ -155,19 +166,25 @@ export function createReplayJoin(options: { window: TimeWindow; port?: string; r
   // feeder holds declarations until then), and comparing the id is cheaper than a lookup in a map of
   // every declaration in the window, whose entries are rarely in the cache.
   let last: AmendmentSeen | null = null;
-  // The amendment among a declaration's, latest first.
-  const inChain = (latest: AmendmentSeen | undefined, amendment: number): AmendmentSeen | undefined => {
+  // The amendment in a chain, latest first.
+  const inChain = (
+    latest: AmendmentSeen | undefined,
+    declarationId: string,
+    amendment: number,
+  ): AmendmentSeen | undefined => {
     let seen = latest;
-    while (seen !== undefined && seen.amendment !== amendment) seen = seen.next ?? undefined;
+    while (seen !== undefined && (seen.amendment !== amendment || seen.declarationId !== declarationId))
+      seen = seen.next ?? undefined;
     return seen;
   };
   const found = (declarationId: string, amendment: number): AmendmentSeen | undefined =>
-    inChain(byDeclaration.get(declarationId), amendment);
+    inChain(byDeclaration.get(slotOf(declarationId)), declarationId, amendment);
   const amendmentOf = (declarationId: string, amendment: number): AmendmentSeen => {
     if (last !== null && last.amendment === amendment && last.declarationId === declarationId) return last;
-    // One lookup of the declaration for both the search and a new amendment's link.
-    const latest = byDeclaration.get(declarationId);
-    const existing = inChain(latest, amendment);
+    // One lookup of the chain for both the search and a new amendment's link.
+    const slot = slotOf(declarationId);
+    const latest = byDeclaration.get(slot);
+    const existing = inChain(latest, declarationId, amendment);
     if (existing !== undefined) return (last = existing);
     const seen: AmendmentSeen = {
       declarationId,
@@ -185,7 +202,7 @@ export function createReplayJoin(options: { window: TimeWindow; port?: string; r
       waiting: null,
       assessments: 0,
     };
-    byDeclaration.set(declarationId, seen);
+    byDeclaration.set(slot, seen);
     return (last = seen);
   };
 
@@ -242,8 +259,8 @@ export function createReplayJoin(options: { window: TimeWindow; port?: string; r
     /** Whether an assessment of some amendment of this declaration waits for it. */
     awaits: (declarationId: string): boolean => {
       if (waitingAmendments === 0) return false;
-      for (let of = byDeclaration.get(declarationId); of !== undefined; of = of.next ?? undefined)
-        if (of.waiting !== null) return true;
+      for (let of = byDeclaration.get(slotOf(declarationId)); of !== undefined; of = of.next ?? undefined)
+        if (of.waiting !== null && of.declarationId === declarationId) return true;
       return false;
     },
     addDeclaration: (record: Located<Declaration>, seq: number): void => {

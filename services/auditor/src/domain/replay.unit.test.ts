@@ -1,4 +1,6 @@
 import { createReplay } from './replay.ts';
+import { createReplayJoin, slotOf } from './replay-join.ts';
+import type { ReplayedAssessment } from './verify-assessment.ts';
 import { T0, assessmentOf, assignmentOf, declaration, located, outcomeOf, ruleset } from './test-history.ts';
 
 const DECL = 'decl';
@@ -164,5 +166,27 @@ describe('replay', () => {
     const replay = createReplay({ window, port: 'ALASHANKOU', rulesets: () => ({ ruleset: r }) });
     replay.addDeclaration(located(declaration('A'), DECL, 0));
     expect(replay.finish().counts.declarations).toBe(0);
+  });
+
+  it('tells apart declarations whose ids the join files under one slot', () => {
+    // Two ids whose hashes agree in the 30 bits the join keys its map by.
+    const [x, y] = ['KGS-2026-162789', 'KGS-2026-379192'];
+    expect(slotOf(x)).toBe(slotOf(y));
+    const dx = declaration(x, 'AF', 2);
+    const ay = assessmentOf(r, declaration(y));
+    const join = createReplayJoin({ window, rulesets: () => ({ ruleset: r }) });
+    join.addAssessment(located<ReplayedAssessment>(ay, RISK, 0), 0);
+    expect([join.awaits(x), join.awaits(y)]).toEqual([false, true]);
+
+    // Y is never declared: its assessment is a gap, not a difference against X's amendment 0.
+    const replay = replayOf();
+    replay.addAssessment(located(ay, RISK, 0));
+    replay.addDeclaration(located(dx, DECL, 0));
+    replay.addAssessment(located(assessmentOf(r, dx), RISK, 1));
+    const report = replay.finish();
+    expect(report.counts).toMatchObject({ declarations: 1, assessments: 2, verified: 1, different: 0 });
+    expect(report.gaps).toEqual([
+      expect.objectContaining({ kind: 'ASSESSMENT_WITHOUT_DECLARATION', declarationId: y, amendment: 0 }),
+    ]);
   });
 });
