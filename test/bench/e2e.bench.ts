@@ -14,9 +14,9 @@
 // services' transaction commits and the fetch, as a downstream consumer sees it). The same figure from
 // the output record's own timestamp (set by the service's producer before its commit) is shown too.
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadHsNomenclature } from '@clearway/hs';
 import { ensureStack } from '@clearway/infra';
@@ -831,5 +831,6 @@ try {
 } finally {
   await platform?.close();
   await stack.stop();
+  rmSync(dirname(portsFile), { recursive: true, force: true });
 }
 process.exit(0);
