@@ -23,6 +23,13 @@ export interface FieldSelection {
   readonly [field: string]: true | FieldSelection;
 }
 
+/**
+ * The shape of a selection that names every field of `T` and no other (`… as const satisfies
+ * SelectionOf<T>`), so that the record a projected decoder builds and the type its reader uses
+ * cannot drift apart.
+ */
+export type SelectionOf<T> = { readonly [K in keyof T]-?: true | FieldSelection };
+
 /** Decodes a topic's records into a projection of its event (see `AvroDecoding.projected`). */
 export interface ProjectedDecoder<T> {
   decode(buffer: Buffer | null): Promise<T>;

@@ -7,7 +7,13 @@ export {
   type ProjectedDecoder,
   type WriterSchema,
 } from './avro-serde.ts';
-export { createAvroDecoding, createEventTypes, schemaIdOf, type AvroDecoding } from './avro-decoding.ts';
+export {
+  createAvroDecoding,
+  createEventTypes,
+  schemaIdOf,
+  type AvroDecoding,
+  type SelectionOf,
+} from './avro-decoding.ts';
 export { provisionTopics, topicConfig } from './provision.ts';
 export {
   createStage,

@@ -1,14 +1,37 @@
 // Builds the dispatcher from clients and settings (used by main.ts and the integration tests).
 import type { TopicNames } from '@clearway/infra';
-import { createStage, type Admin, type AvroSerde, type Kafka, type Stage } from '@clearway/kafka';
+import {
+  createStage,
+  type Admin,
+  type AvroSerde,
+  type Kafka,
+  type SelectionOf,
+  type Stage,
+} from '@clearway/kafka';
 import type { Logger, Registry } from '@clearway/observability';
 import type { Redis } from '@clearway/redis';
 import { createDispatchStore, type DispatchStore } from './adapters/dispatch-store.ts';
 import { createDispatcherMetrics } from './adapters/metrics.ts';
 import type { BookingPolicy } from './domain/booking.ts';
-import { dispatchedAssessmentFields } from './domain/dispatched-assessment.ts';
+import type { DispatchedAssessment } from './domain/dispatched-assessment.ts';
 import type { PortsConfig } from './domain/ports-config.ts';
 import { createOnRecords } from './handlers/on-records.ts';
+
+/** The assessment fields the stage decodes: those of DispatchedAssessment, checked both ways. */
+const dispatchedAssessmentFields = {
+  assessmentId: true,
+  declarationId: true,
+  amendment: true,
+  port: true,
+  submittedAt: true,
+  freightClass: true,
+  inspectionLevel: true,
+  sampled: true,
+  rulesetVersion: true,
+  routing: true,
+  firedRules: { ruleId: true, kind: true },
+  decision: { summary: true },
+} as const satisfies SelectionOf<DispatchedAssessment>;
 
 export interface Dispatcher {
   stage: Stage;

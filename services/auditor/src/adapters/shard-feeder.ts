@@ -7,7 +7,7 @@
 // the caller replays again without deferring. Assessments are decoded to what replay reads of them
 // (ReplayedAssessment): the features, the rules' reasons and the level decision, half an assessment's
 // bytes, are skipped, not built.
-import type { AvroDecoding, FieldSelection, ProjectedDecoder } from '@clearway/kafka';
+import type { AvroDecoding, ProjectedDecoder, SelectionOf } from '@clearway/kafka';
 import type { Declaration } from '@clearway/schemas';
 import type { CorruptRecord, RecordLocation } from '../domain/audit-records.ts';
 import { slotOf, type ReplayJoin } from '../domain/replay-join.ts';
@@ -29,7 +29,7 @@ const REPLAYED_FIELDS = {
   inputHash: true,
   context: true,
   routing: true,
-} as const satisfies { [K in keyof ReplayedAssessment]: true | FieldSelection };
+} as const satisfies SelectionOf<ReplayedAssessment>;
 
 // A declaration's bytes waiting for an assessment; those held under one slot in arrival order.
 interface Held {
