@@ -72,7 +72,15 @@ export interface StageDefinition<T> {
    * open; two members running at once must differ, or they fence each other.
    */
   instanceId?: string;
-  /** Longest a finished batch waits for slower ones of the same fetch before a commit starts. */
+  /**
+   * Longest a finished batch waits for slower ones of the same fetch before a commit starts; default
+   * 30 ms. The batches of one fetch finish a few to a few tens of ms apart (the dispatcher's booking
+   * batches need one Redis round trip, its assessments two). A batch that misses a commit waits for
+   * it to end before its own can start, and kafkajs fetches again only when both are done. At 1,000
+   * declarations/s a 5 ms linger gave the dispatcher 1.8 transactions per fetch, 30 ms one; in
+   * alternating e2e runs its hop's p50 went from 74–139 to 42–83 ms. A fetch of one batch commits
+   * at once: the linger only runs while other batches of the fetch are still being handled.
+   */
   commitLingerMs?: number;
   /**
    * Partition batches handled at once; defaults to every partition of the input topics. kafkajs
@@ -410,7 +418,7 @@ export function createStage<T>(
   };
   const commits = createCommitGroup<Committable>({
     commit: commitTogether,
-    lingerMs: definition.commitLingerMs ?? 5,
+    lingerMs: definition.commitLingerMs ?? 30,
   });
 
   const deadLetter = (

@@ -42,6 +42,8 @@ export const categoriserConfig = kafkaSettings
       .regex(/^[a-zA-Z0-9._-]+$/)
       .optional(),
     PARTITIONS_CONCURRENTLY: z.coerce.number().int().min(1).max(256).optional(),
+    /** Longest a handled batch waits for the rest of its fetch to share a commit; default 30 ms (see the stage runner). */
+    COMMIT_LINGER_MS: z.coerce.number().int().min(0).max(1_000).optional(),
   });
 
 export type CategoriserConfig = z.infer<typeof categoriserConfig>;

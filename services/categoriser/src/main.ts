@@ -92,6 +92,7 @@ const stage = createStage<Declaration>(
     handle: onDeclarations.handle,
     afterCommit: onDeclarations.afterCommit,
     partitionsConsumedConcurrently: config.PARTITIONS_CONCURRENTLY,
+    commitLingerMs: config.COMMIT_LINGER_MS,
     ...(config.INSTANCE_ID ? { instanceId: config.INSTANCE_ID } : {}),
     onFatal: (error) => {
       logger.fatal({ err: error.message }, 'stage failed for good; exiting so the supervisor restarts it');

@@ -42,6 +42,8 @@ export const dispatcherConfig = kafkaSettings
       .regex(/^[a-zA-Z0-9._-]+$/)
       .optional(),
     PARTITIONS_CONCURRENTLY: z.coerce.number().int().min(1).max(256).optional(),
+    /** Longest a handled batch waits for the rest of its fetch to share a commit; default 30 ms (see the stage runner). */
+    COMMIT_LINGER_MS: z.coerce.number().int().min(0).max(1_000).optional(),
     BOOKING_LATE_MARGIN_MINUTES: minutes.default(30),
     BOOKING_EARLY_MARGIN_MINUTES: minutes.default(120),
     BOOKING_NO_SHOW_GRACE_MINUTES: minutes.default(60),

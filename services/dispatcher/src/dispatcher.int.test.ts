@@ -226,6 +226,35 @@ describe('dispatcher against the real broker, registry and Redis', () => {
     });
   });
 
+  it('finds the booking an amendment names, else the one linked to its declaration, in one call', async () => {
+    const { store } = dispatcher;
+    const slot = { start: Date.parse('2026-11-20T05:00:00Z'), end: Date.parse('2026-11-20T06:00:00Z') };
+    const booking = (bookingId: string, plate: string, declarationId: string | null) =>
+      store.recordBooking({
+        bookingId,
+        port: 'KHORGOS',
+        plate,
+        slot,
+        declarationId,
+        status: 'BOOKED',
+        grossMassGrams: null,
+        noShowAt: slot.end + 3_600_000,
+      });
+    await booking('BK-LOOK-1', '111KZA01', null);
+    await booking('BK-LOOK-2', '222KZA02', 'LOOK-2');
+
+    const found = await store.bookings([
+      { declarationId: 'LOOK-1', amendment: 0, bookingId: 'BK-LOOK-1' },
+      { declarationId: 'LOOK-2', amendment: 1, bookingId: null },
+      { declarationId: 'LOOK-3', amendment: 0, bookingId: null },
+      { declarationId: 'LOOK-4', amendment: 0, bookingId: 'BK-LOOK-MISSING' },
+    ]);
+    expect(Object.fromEntries(found)).toEqual({
+      'LOOK-1:0': { bookingId: 'BK-LOOK-1', plate: '111KZA01', slot, status: 'BOOKED' },
+      'LOOK-2:1': { bookingId: 'BK-LOOK-2', plate: '222KZA02', slot, status: 'BOOKED' },
+    });
+  });
+
   it('ignores a duplicated assessment and dead-letters duplicated, foreign and unknown results', async () => {
     const { topics } = platform;
     const a = sampleAssessment('DUP-1', 'SCAN');

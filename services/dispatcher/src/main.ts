@@ -56,6 +56,7 @@ const dispatcher = createDispatcher(
     ports,
     policy: bookingPolicy(config),
     partitionsConcurrently: config.PARTITIONS_CONCURRENTLY,
+    commitLingerMs: config.COMMIT_LINGER_MS,
     instanceId: config.INSTANCE_ID,
   },
 );

@@ -51,6 +51,8 @@ export function createDispatcher(
     policy: BookingPolicy;
     /** Partition batches handled at once; default every input partition (see the stage runner). */
     partitionsConcurrently?: number | undefined;
+    /** Longest a handled batch waits for the rest of its fetch to share a commit (see the stage runner). */
+    commitLingerMs?: number | undefined;
     /** This process among the group's members (see the stage runner); default the host name. */
     instanceId?: string | undefined;
     clock?: () => number;
@@ -79,6 +81,7 @@ export function createDispatcher(
     handle: onRecords.handle,
     afterCommit: onRecords.afterCommit,
     partitionsConsumedConcurrently: settings.partitionsConcurrently,
+    commitLingerMs: settings.commitLingerMs,
     ...(settings.instanceId ? { instanceId: settings.instanceId } : {}),
   });
   return {

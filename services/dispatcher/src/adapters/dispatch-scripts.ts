@@ -329,6 +329,28 @@ end
 return 1
 `;
 
+/**
+ * The bookings of a batch of declaration amendments, in one round trip. ARGV: P, trader/booking key
+ * prefix, then per amendment its declarationId and the bookingId it names or ''. An amendment that
+ * names none gets the booking the booking system linked to its declaration (`bkdecl`). Per amendment,
+ * in order: { bookingId, plate, slotStart, slotEnd, status }, or nil when there is no such booking.
+ */
+export const bookingsScript = `
+local P, TP = ARGV[1], ARGV[2]
+local out = {}
+for i = 3, #ARGV, 2 do
+  local bid = ARGV[i + 1]
+  if bid == '' then bid = redis.call('GET', P .. 'bkdecl:' .. ARGV[i]) end
+  local found = false
+  if bid then
+    local h = redis.call('HMGET', TP .. 'booking:' .. bid, 'plate', 'slotStart', 'slotEnd', 'status')
+    if h[2] then found = { bid, h[1] or '', h[2], h[3] or '', h[4] or '' } end
+  end
+  out[#out + 1] = found
+end
+return out
+`;
+
 /** Bookings past their no-show deadline, taken off the watch list. ARGV: P, trader prefix, now, limit. */
 export const noShowScript = `
 local P, TP = ARGV[1], ARGV[2]

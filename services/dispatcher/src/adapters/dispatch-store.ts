@@ -7,6 +7,7 @@ import type { SlotWindow } from '@clearway/schemas';
 import type { CompleteDecision, DispatchDecision, LaneDecision } from '../domain/decisions.ts';
 import {
   bookingScript,
+  bookingsScript,
   completeScript,
   dispatchScript,
   laneStatusScript,
@@ -42,8 +43,12 @@ interface Scripted {
   cwComplete: Script;
   cwLaneStatus: Script;
   cwBooking: Script;
+  cwBookings: (...args: (string | number)[]) => Promise<unknown>;
   cwNoShows: (...args: (string | number)[]) => Promise<string[]>;
 }
+
+/** Amendments per booking lookup call. */
+const BOOKING_LOOKUP_SLICE = 2_000;
 
 const retriable = <T>(what: string, task: () => Promise<T>): Promise<T> =>
   asRetriable('REDIS_UNAVAILABLE', `redis ${what}`, task);
@@ -56,6 +61,7 @@ export function createDispatchStore(redis: Redis, options: { keyPrefix: string; 
     cwComplete: luaScript(redis, completeScript) as Script,
     cwLaneStatus: luaScript(redis, laneStatusScript) as Script,
     cwBooking: luaScript(redis, bookingScript) as Script,
+    cwBookings: luaScript(redis, bookingsScript),
     cwNoShows: luaScript(redis, noShowScript) as Scripted['cwNoShows'],
   };
 
@@ -180,56 +186,37 @@ export function createDispatchStore(redis: Redis, options: { keyPrefix: string; 
 
     /**
      * Bookings of a batch of declaration amendments, by `declarationId:amendment`: the booking the
-     * declaration names, else one the booking system linked to the declaration. Two round trips at most.
+     * declaration names, else one the booking system linked to the declaration. One round trip: the
+     * link and the booking are read in the same script call.
      */
     async bookings(
       keys: { declarationId: string; amendment: number; bookingId: string | null }[],
     ): Promise<Map<string, BookingRecord>> {
-      return retriable('booking lookup', async () => {
-        const bookingOf = new Map<string, string>();
-        const unnamed = keys.filter((k) => k.bookingId === null);
-        for (const k of keys)
-          if (k.bookingId !== null) bookingOf.set(`${k.declarationId}:${k.amendment}`, k.bookingId);
-        if (unnamed.length > 0) {
-          const pipeline = redis.pipeline();
-          for (const k of unnamed) pipeline.get(`${P}bkdecl:${k.declarationId}`);
-          const linked = ((await pipeline.exec()) ?? []).map(([error, value]) => {
-            if (error) throw error;
-            return value as string | null;
-          });
-          unnamed.forEach((k, i) => {
-            const b = linked[i];
-            if (b) bookingOf.set(`${k.declarationId}:${k.amendment}`, b);
-          });
+      type Found = [bookingId: string, plate: string, start: string, end: string, status: string] | null;
+      const found = await retriable('booking lookup', () => {
+        // Sliced: a call's arguments are spread into a function call, which V8 bounds; a backlog's
+        // batches of thousands take several calls, auto-pipelined into the same round trip.
+        const calls: Promise<Found[]>[] = [];
+        for (let from = 0; from < keys.length; from += BOOKING_LOOKUP_SLICE) {
+          const args = [P, keyPrefix];
+          for (const k of keys.slice(from, from + BOOKING_LOOKUP_SLICE))
+            args.push(k.declarationId, k.bookingId ?? '');
+          calls.push(scripts.cwBookings(...args) as Promise<Found[]>);
         }
-        const bookingIds = [...new Set(bookingOf.values())];
-        const bookings = new Map<string, BookingRecord>();
-        if (bookingIds.length > 0) {
-          const pipeline = redis.pipeline();
-          for (const b of bookingIds) pipeline.hgetall(`${keyPrefix}booking:${b}`);
-          const hashes = ((await pipeline.exec()) ?? []).map(([error, value]) => {
-            if (error) throw error;
-            return value as Record<string, string>;
-          });
-          bookingIds.forEach((b, i) => {
-            const h = hashes[i];
-            if (!h || h['slotStart'] === undefined) return;
-            bookings.set(b, {
-              bookingId: b,
-              plate: h['plate'] ?? '',
-              slot: { start: Number(h['slotStart']), end: Number(h['slotEnd']) },
-              status: h['status'] ?? '',
-            });
-          });
-        }
-        // Re-keyed by declaration amendment, the way the handler asks.
-        const byDeclaration = new Map<string, BookingRecord>();
-        for (const [id, b] of bookingOf) {
-          const booking = bookings.get(b);
-          if (booking) byDeclaration.set(id, booking);
-        }
-        return byDeclaration;
+        return Promise.all(calls);
       });
+      const byDeclaration = new Map<string, BookingRecord>();
+      found.flat().forEach((b, i) => {
+        const k = keys[i]!;
+        if (b)
+          byDeclaration.set(`${k.declarationId}:${k.amendment}`, {
+            bookingId: b[0],
+            plate: b[1],
+            slot: { start: Number(b[2]), end: Number(b[3]) },
+            status: b[4],
+          });
+      });
+      return byDeclaration;
     },
 
     /** Occupancy of the given lanes (for gauges and tests). */
