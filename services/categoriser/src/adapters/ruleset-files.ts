@@ -21,12 +21,17 @@ interface ParsedYaml {
   value: unknown;
 }
 
-function readYaml(file: string): ParsedYaml {
+/** Each file read and its text (null: unreadable), exactly as it was parsed. */
+export type RulesetSources = Map<string, string | null>;
+
+function readYaml(file: string, sources?: RulesetSources): ParsedYaml {
   const lines = new LineCounter();
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
+    sources?.set(file, text);
   } catch (e) {
+    sources?.set(file, null);
     throw new RulesetError(
       [{ path: [], message: `cannot read: ${e instanceof Error ? e.message : String(e)}` }],
       file,
@@ -75,9 +80,15 @@ function relocate(
   return error;
 }
 
-/** Reads the ruleset and its list files, and compiles it against the HS nomenclature. */
-export function loadRulesetFile(path: string): { ruleset: CompiledRuleset; warnings: string[] } {
-  const main = readYaml(resolve(path));
+/**
+ * Reads the ruleset and its list files, and compiles it against the HS nomenclature. `sources`, when
+ * given, receives every file read with the text that was compiled (also when the load fails).
+ */
+export function loadRulesetFile(
+  path: string,
+  sources?: RulesetSources,
+): { ruleset: CompiledRuleset; warnings: string[] } {
+  const main = readYaml(resolve(path), sources);
   const source = main.value;
   const listFiles = new Map<string, ParsedYaml>();
   if (
@@ -97,7 +108,7 @@ export function loadRulesetFile(path: string): { ruleset: CompiledRuleset; warni
           main,
           listFiles,
         );
-      const listYaml = readYaml(resolve(dirname(main.file), ref.file));
+      const listYaml = readYaml(resolve(dirname(main.file), ref.file), sources);
       listFiles.set(name, listYaml);
       lists[name] = listYaml.value;
     }
