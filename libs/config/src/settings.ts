@@ -47,6 +47,22 @@ export const observabilitySettings = z.object({
   HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
 });
 
+/** How a service's Kafka stage runs (the categoriser's and the dispatcher's; see the stage runner). */
+export const stageSettings = z.object({
+  /**
+   * This process among the group's members (its transactional id); defaults to the host name. Keep
+   * it across restarts; give each process on the same host its own.
+   */
+  INSTANCE_ID: z
+    .string()
+    .regex(/^[a-zA-Z0-9._-]+$/)
+    .optional(),
+  /** Partition batches handled at once; default every input partition. */
+  PARTITIONS_CONCURRENTLY: z.coerce.number().int().min(1).max(256).optional(),
+  /** Longest a handled batch waits for the rest of its fetch to share a commit; default 30 ms. */
+  COMMIT_LINGER_MS: z.coerce.number().int().min(0).max(1_000).optional(),
+});
+
 export const port = z.coerce.number().int().min(1).max(65535);
 export { bool as booleanSetting };
 
@@ -54,6 +70,7 @@ export type KafkaSettings = z.infer<typeof kafkaSettings>;
 export type RegistrySettings = z.infer<typeof registrySettings>;
 export type RedisSettings = z.infer<typeof redisSettings>;
 export type ObservabilitySettings = z.infer<typeof observabilitySettings>;
+export type StageSettings = z.infer<typeof stageSettings>;
 
 /** Cross-field checks: SASL needs a mechanism, user and password together. */
 export function checkKafkaSasl(s: KafkaSettings): string | undefined {

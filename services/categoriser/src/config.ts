@@ -1,6 +1,12 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { kafkaSettings, observabilitySettings, redisSettings, registrySettings } from '@clearway/config';
+import {
+  kafkaSettings,
+  observabilitySettings,
+  redisSettings,
+  registrySettings,
+  stageSettings,
+} from '@clearway/config';
 
 const serviceRoot = join(import.meta.dirname, '..');
 
@@ -9,6 +15,7 @@ export const categoriserConfig = kafkaSettings
   .extend(registrySettings.shape)
   .extend(redisSettings.shape)
   .extend(observabilitySettings.shape)
+  .extend(stageSettings.shape)
   .extend({
     RULESET_PATH: z
       .string()
@@ -32,18 +39,6 @@ export const categoriserConfig = kafkaSettings
     /** Defaults to `<TOPIC_PREFIX>clearway-categoriser`, so prefixed deployments never share a group. */
     GROUP_ID: z.string().min(1).optional(),
     REDIS_KEY_PREFIX: z.string().default('cw:'),
-    /** Partition batches handled at once; default every input partition (see the stage runner). */
-    /**
-     * This process among the group's members (its transactional id); defaults to the host name. Keep
-     * it across restarts; give each process on the same host its own.
-     */
-    INSTANCE_ID: z
-      .string()
-      .regex(/^[a-zA-Z0-9._-]+$/)
-      .optional(),
-    PARTITIONS_CONCURRENTLY: z.coerce.number().int().min(1).max(256).optional(),
-    /** Longest a handled batch waits for the rest of its fetch to share a commit; default 30 ms (see the stage runner). */
-    COMMIT_LINGER_MS: z.coerce.number().int().min(0).max(1_000).optional(),
   });
 
 export type CategoriserConfig = z.infer<typeof categoriserConfig>;

@@ -1,6 +1,12 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import { kafkaSettings, observabilitySettings, redisSettings, registrySettings } from '@clearway/config';
+import {
+  kafkaSettings,
+  observabilitySettings,
+  redisSettings,
+  registrySettings,
+  stageSettings,
+} from '@clearway/config';
 import type { BookingPolicy } from './domain/booking.ts';
 
 const serviceRoot = join(import.meta.dirname, '..');
@@ -14,6 +20,7 @@ export const dispatcherConfig = kafkaSettings
   .extend(registrySettings.shape)
   .extend(redisSettings.shape)
   .extend(observabilitySettings.shape)
+  .extend(stageSettings.shape)
   .extend({
     PORTS_CONFIG: z
       .string()
@@ -32,18 +39,6 @@ export const dispatcherConfig = kafkaSettings
       .int()
       .min(3600)
       .default(30 * 24 * 3600),
-    /** Partition batches handled at once; defaults to every partition of the inputs (see categoriser). */
-    /**
-     * This process among the group's members (its transactional id); defaults to the host name. Keep
-     * it across restarts; give each process on the same host its own.
-     */
-    INSTANCE_ID: z
-      .string()
-      .regex(/^[a-zA-Z0-9._-]+$/)
-      .optional(),
-    PARTITIONS_CONCURRENTLY: z.coerce.number().int().min(1).max(256).optional(),
-    /** Longest a handled batch waits for the rest of its fetch to share a commit; default 30 ms (see the stage runner). */
-    COMMIT_LINGER_MS: z.coerce.number().int().min(0).max(1_000).optional(),
     BOOKING_LATE_MARGIN_MINUTES: minutes.default(30),
     BOOKING_EARLY_MARGIN_MINUTES: minutes.default(120),
     BOOKING_NO_SHOW_GRACE_MINUTES: minutes.default(60),
