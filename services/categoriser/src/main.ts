@@ -16,6 +16,7 @@ import type { Declaration } from '@clearway/schemas';
 import { categoriserConfig } from './config.ts';
 import { createTraderHistory } from './adapters/trader-history.ts';
 import { loadActiveRuleset, watchRuleset } from './adapters/ruleset-reload.ts';
+import type { RulesetSources } from './adapters/ruleset-files.ts';
 import { createOnDeclarations, type ActiveRuleset } from './handlers/on-declarations.ts';
 
 const config = loadConfigOrExit(categoriserConfig, 'categoriser');
@@ -24,7 +25,9 @@ const metrics = createMetricsRegistry();
 const topics = topicNames(config.TOPIC_PREFIX);
 const catalogue = prefixedCatalogue(loadTopicCatalogue(), config.TOPIC_PREFIX);
 
-const initial = loadActiveRuleset(config.RULESET_PATH);
+// The files and texts the start-up version was compiled from: the watcher compiles again only after an edit.
+const initialSources: RulesetSources = new Map();
+const initial = loadActiveRuleset(config.RULESET_PATH, initialSources);
 let active: ActiveRuleset = initial;
 
 for (const warning of initial.warnings) logger.warn({ ruleset: config.RULESET_PATH }, warning);
@@ -73,6 +76,7 @@ const onDeclarations = createOnDeclarations({
 const stopWatching = watchRuleset({
   path: config.RULESET_PATH,
   pollMs: config.RULESET_POLL_MS,
+  loaded: initialSources,
   logger,
   current: () => active,
   onChange: (next) => {

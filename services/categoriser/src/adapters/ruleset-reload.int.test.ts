@@ -5,6 +5,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ActiveRuleset } from '../handlers/on-declarations.ts';
+import type { RulesetSources } from './ruleset-files.ts';
 import { loadActiveRuleset, watchRuleset } from './ruleset-reload.ts';
 
 const rulesetDir = join(import.meta.dirname, '..', '..', 'rulesets', 'khorgos');
@@ -71,6 +72,39 @@ describe('watching the ruleset files', () => {
     polls(1);
     expect(loads).toBe(4);
     expect(active.compiled.version).toBe(original);
+    stop();
+  });
+
+  it('does not compile again the version it was given with the texts it was compiled from', () => {
+    const file = join(dir, 'ruleset.yaml');
+    const loaded: RulesetSources = new Map();
+    let active: ActiveRuleset = loadActiveRuleset(file, loaded);
+    const original = active.compiled.version;
+    let loads = 0;
+    const stop = watchRuleset({
+      path: file,
+      pollMs: POLL_MS,
+      loaded,
+      logger: { info: () => undefined, error: () => undefined },
+      onChange: (next) => (active = next),
+      current: () => active,
+      load: (path, sources) => {
+        loads++;
+        return loadActiveRuleset(path, sources);
+      },
+    });
+    // The start-up load recorded the ruleset file and every list file.
+    expect(loaded.size).toBeGreaterThan(1);
+    jest.advanceTimersByTime(POLL_MS * 5);
+    expect(loads).toBe(0);
+
+    writeFileSync(
+      file,
+      readFileSync(file, 'utf8').replace(/weight: (\d+)/, (_m, w: string) => `weight: ${Number(w) + 1}`),
+    );
+    jest.advanceTimersByTime(POLL_MS);
+    expect(loads).toBe(1);
+    expect(active.compiled.version).not.toBe(original);
     stop();
   });
 });

@@ -41,6 +41,11 @@ export function watchRuleset(options: {
   logger: RulesetWatchLog;
   onChange: (next: ActiveRuleset) => void;
   current: () => ActiveRuleset;
+  /**
+   * The files and texts the version in force was compiled from (see loadActiveRuleset), if known:
+   * then the first poll does not compile it again.
+   */
+  loaded?: RulesetSources;
   /** Defaults to loadActiveRuleset; tests count the loads. */
   load?: typeof loadActiveRuleset;
 }): () => void {
@@ -50,7 +55,7 @@ export function watchRuleset(options: {
   // 1,000 declarations/s, where it showed in the latency tail every poll. Reading the files and
   // comparing them with what was last compiled costs well under a millisecond, so a poll loads only
   // after an edit. A broken edit is logged once, not every poll, and loaded again once edited.
-  let last: RulesetSources = new Map();
+  let last: RulesetSources = options.loaded ?? new Map<string, string | null>();
   const timer = setInterval(() => {
     if (unchanged(last)) return;
     // The texts are recorded as they are read for compiling: an edit made during the load differs
