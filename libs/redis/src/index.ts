@@ -1,2 +1,2 @@
 export { createRedisClient, type Redis } from './redis-client.ts';
-export { luaScript, type LuaScript } from './lua-script.ts';
+export { luaScript, scriptCallSlices, type LuaScript } from './lua-script.ts';

@@ -20,3 +20,18 @@ export function luaScript(redis: Redis, lua: string): LuaScript {
     }
   };
 }
+
+/**
+ * Items per script call for a batch script: a call's arguments are spread into a function call,
+ * which V8 bounds, and a script that `unpack`s them meets Lua's bound (about 8,000 values); a few
+ * thousand items of one or two arguments each stay well inside both.
+ */
+export const SCRIPT_CALL_ITEMS = 2_000;
+
+/** A batch cut into script calls of at most SCRIPT_CALL_ITEMS items; auto-pipelined, they still share a round trip. */
+export function scriptCallSlices<T>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let from = 0; from < items.length; from += SCRIPT_CALL_ITEMS)
+    out.push(items.slice(from, from + SCRIPT_CALL_ITEMS));
+  return out;
+}

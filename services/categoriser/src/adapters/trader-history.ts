@@ -9,7 +9,7 @@
 //   <p>booking:<id> hash: grossMassGrams, … (written by the dispatcher from Booking events)
 // A batch retried after a failed transaction finds its own earlier writes by their source
 // coordinates, so it neither counts a declaration twice nor sees its own pair as seen before.
-import { luaScript, type Redis } from '@clearway/redis';
+import { luaScript, scriptCallSlices, type Redis } from '@clearway/redis';
 import { asRetriable } from '@clearway/kafka';
 import type { Declaration } from '@clearway/schemas';
 import type { AmendmentState } from '../domain/amendments.ts';
@@ -106,7 +106,7 @@ export function createTraderHistory(redis: Redis, prefix: string) {
       const stats = new Map<string, TraderStats>();
       const bookedMass = new Map<string, number | null>();
       const into = { amendments, firstSeen, stats, bookedMass };
-      await Promise.all(slices(batch).map((slice) => lookupSlice(slice, into)));
+      await Promise.all(scriptCallSlices(batch).map((slice) => lookupSlice(slice, into)));
 
       return {
         context(d, source) {
@@ -129,21 +129,9 @@ export function createTraderHistory(redis: Redis, prefix: string) {
      * the declaration had no recorded amendment at lookup, so it counts once in its traders' history.
      */
     async record(assessed: { declaration: Declaration; source: string; isNew: boolean }[]): Promise<void> {
-      await Promise.all(slices(assessed).map(recordSlice));
+      await Promise.all(scriptCallSlices(assessed).map(recordSlice));
     },
   };
-}
-
-/**
- * Declarations per script call: a few thousand keep every call's arguments well inside V8's bounds,
- * and the scripts' `unpack` of up to two arguments per declaration inside Lua's (about 8,000 values).
- */
-const SLICE = 2_000;
-
-function slices<T>(items: T[]): T[][] {
-  const out: T[][] = [];
-  for (let from = 0; from < items.length; from += SLICE) out.push(items.slice(from, from + SLICE));
-  return out;
 }
 
 export type TraderHistory = ReturnType<typeof createTraderHistory>;

@@ -2,7 +2,7 @@
 // bookings a batch needs, and read-only views for metrics and tests.
 // Redis failures become RetriableErrors, so the stage retries the batch with backoff.
 import { asRetriable } from '@clearway/kafka';
-import { luaScript, type Redis } from '@clearway/redis';
+import { luaScript, scriptCallSlices, type Redis } from '@clearway/redis';
 import type { SlotWindow } from '@clearway/schemas';
 import type { CompleteDecision, DispatchDecision, LaneDecision } from '../domain/decisions.ts';
 import {
@@ -46,9 +46,6 @@ interface Scripted {
   cwBookings: (...args: (string | number)[]) => Promise<unknown>;
   cwNoShows: (...args: (string | number)[]) => Promise<string[]>;
 }
-
-/** Amendments per booking lookup call. */
-const BOOKING_LOOKUP_SLICE = 2_000;
 
 const retriable = <T>(what: string, task: () => Promise<T>): Promise<T> =>
   asRetriable('REDIS_UNAVAILABLE', `redis ${what}`, task);
@@ -194,15 +191,12 @@ export function createDispatchStore(redis: Redis, options: { keyPrefix: string; 
     ): Promise<Map<string, BookingRecord>> {
       type Found = [bookingId: string, plate: string, start: string, end: string, status: string] | null;
       const found = await retriable('booking lookup', () => {
-        // Sliced: a call's arguments are spread into a function call, which V8 bounds; a backlog's
-        // batches of thousands take several calls, auto-pipelined into the same round trip.
-        const calls: Promise<Found[]>[] = [];
-        for (let from = 0; from < keys.length; from += BOOKING_LOOKUP_SLICE) {
+        // A backlog's batches of thousands take several calls, in the same round trip.
+        const calls = scriptCallSlices(keys).map((slice) => {
           const args = [P, keyPrefix];
-          for (const k of keys.slice(from, from + BOOKING_LOOKUP_SLICE))
-            args.push(k.declarationId, k.bookingId ?? '');
-          calls.push(scripts.cwBookings(...args) as Promise<Found[]>);
-        }
+          for (const k of slice) args.push(k.declarationId, k.bookingId ?? '');
+          return scripts.cwBookings(...args) as Promise<Found[]>;
+        });
         return Promise.all(calls);
       });
       const byDeclaration = new Map<string, BookingRecord>();
