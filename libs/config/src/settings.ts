@@ -27,6 +27,12 @@ export const kafkaSettings = z.object({
   KAFKA_TLS: bool.default(false),
   KAFKA_TLS_CA_FILE: z.string().min(1).optional(),
   KAFKA_TLS_REJECT_UNAUTHORIZED: bool.default(true),
+  /**
+   * Compression of every record batch Clearway produces; none by default. zstd shrinks batches of
+   * assessments 4–8 times, which pays where the brokers are across a network; on one 2-core machine
+   * it measured no faster and made replay ~10 % dearer (decompression).
+   */
+  KAFKA_COMPRESSION: z.enum(['none', 'gzip', 'zstd']).default('none'),
 });
 
 export const registrySettings = z.object({

@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import { Kafka, logLevel, type KafkaConfig, type LogEntry, type SASLOptions } from 'kafkajs';
 import { ConfigError, checkKafkaSasl, type KafkaSettings } from '@clearway/config';
 import type { Logger } from '@clearway/observability';
+import { withCompression } from './compression.ts';
 
 const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.ERROR]: 'error',
@@ -22,7 +23,10 @@ const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.DEBUG]: 'debug',
 };
 
-/** A kafkajs client from settings: SASL/SCRAM and TLS are configuration; retries back off exponentially. */
+/**
+ * A kafkajs client from settings: SASL/SCRAM and TLS are configuration; retries back off exponentially;
+ * its producers compress as KAFKA_COMPRESSION says.
+ */
 export function createKafka(settings: KafkaSettings, logger: Logger, clientId?: string): Kafka {
   const saslProblem = checkKafkaSasl(settings);
   if (saslProblem) throw new ConfigError([{ setting: 'KAFKA_SASL_*', message: saslProblem }]);
@@ -53,5 +57,5 @@ export function createKafka(settings: KafkaSettings, logger: Logger, clientId?: 
       password: settings.KAFKA_SASL_PASSWORD.reveal(),
     } as SASLOptions;
   }
-  return new Kafka(config);
+  return withCompression(new Kafka(config), settings.KAFKA_COMPRESSION);
 }
