@@ -1,6 +1,8 @@
-// Record-batch compression for everything Clearway produces (KAFKA_COMPRESSION). kafkajs itself
-// compresses only with gzip; zstd is added here from Node's own zlib (no native add-on), so every
-// consumer built on this library reads zstd batches, as Java, librdkafka and Go clients do.
+// Record-batch compression. kafkajs itself knows only gzip, and fails on a batch in any other codec:
+// one upstream system producing with Java's lz4 or snappy would stop the categoriser. So every
+// consumer built on this library reads all four codecs Kafka has: zstd from Node's own zlib, lz4 and
+// snappy from pure-JS decoders of the frames Kafka's Java client writes (tested against its bytes).
+// What Clearway produces is compressed as KAFKA_COMPRESSION says: none, gzip or zstd.
 //
 // Why it is off by default: an assessment is ~900 bytes, most of it explanation text that repeats
 // from record to record, and zstd makes a batch of them 4–8 times smaller (20 records to 2,500),
@@ -10,6 +12,8 @@
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import kafkajs, { type Kafka, type Producer, type Transaction } from 'kafkajs';
+import lz4 from 'lz4js';
+import snappy from 'snappyjs';
 
 const { CompressionCodecs, CompressionTypes } = kafkajs;
 
@@ -24,6 +28,54 @@ export const zstdCodec = {
   decompress: (buffer: Buffer) => zstdDecompress(buffer),
 };
 CompressionCodecs[CompressionTypes.ZSTD] = () => zstdCodec;
+
+const readOnly = (codec: string) => async (): Promise<Buffer> => {
+  throw new Error(
+    `Clearway reads ${codec} batches but does not write them; KAFKA_COMPRESSION offers gzip and zstd`,
+  );
+};
+
+/** LZ4 as Kafka writes it (magic v2): an LZ4 frame of independent blocks. */
+export const lz4Codec = {
+  compress: readOnly('lz4'),
+  decompress: async (buffer: Buffer): Promise<Buffer> => {
+    const out = lz4.decompress(buffer);
+    return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+  },
+};
+CompressionCodecs[CompressionTypes.LZ4] = () => lz4Codec;
+
+// Kafka's Java client writes snappy in snappy-java's stream framing: this 8-byte magic, two 4-byte
+// versions, then blocks, each a 4-byte big-endian length and that many bytes of raw snappy. Other
+// clients (librdkafka, Go) may send one raw snappy block, which has no magic.
+const XERIAL_MAGIC = Buffer.from([0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00]);
+const XERIAL_HEADER_LENGTH = 16;
+
+function unsnappy(block: Buffer): Buffer {
+  const out = snappy.uncompress(block);
+  return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+}
+
+/** Snappy as Kafka's clients write it: snappy-java's framing, or one raw block. */
+export const snappyCodec = {
+  compress: readOnly('snappy'),
+  decompress: async (buffer: Buffer): Promise<Buffer> => {
+    if (buffer.length < XERIAL_HEADER_LENGTH || !buffer.subarray(0, 8).equals(XERIAL_MAGIC))
+      return unsnappy(buffer);
+    const blocks: Buffer[] = [];
+    let at = XERIAL_HEADER_LENGTH;
+    while (at < buffer.length) {
+      if (at + 4 > buffer.length) throw new Error('snappy: truncated block length');
+      const length = buffer.readUInt32BE(at);
+      at += 4;
+      if (at + length > buffer.length) throw new Error('snappy: truncated block');
+      blocks.push(unsnappy(buffer.subarray(at, at + length)));
+      at += length;
+    }
+    return Buffer.concat(blocks);
+  },
+};
+CompressionCodecs[CompressionTypes.Snappy] = () => snappyCodec;
 
 export type CompressionName = 'none' | 'gzip' | 'zstd';
 
