@@ -14,8 +14,17 @@ const spec = (suffix: string): Omit<TopicSpec, 'name'> & { suffix: string } => (
   consumers: ['bench'],
 });
 
-export const passThroughTopicSpecs = [spec('pt-input'), spec('pt-middle'), spec('pt-output')];
+// pt-: the measured pass-through pipeline; wu-: the same pipeline again, warming the broker up first.
+const stems = ['pt', 'wu'] as const;
+export type PassThroughStem = (typeof stems)[number];
+
+export const passThroughTopicSpecs = stems.flatMap((stem) =>
+  ['input', 'middle', 'output'].map((part) => spec(`${stem}-${part}`)),
+);
 
 /** Full topic name of a pass-through topic, as createTestPlatform names extra topics. */
-export const passThroughTopic = (prefix: string, suffix: 'pt-input' | 'pt-middle' | 'pt-output') =>
-  `${prefix}test.${suffix}.v1`;
+export const passThroughTopic = (
+  prefix: string,
+  stem: PassThroughStem,
+  part: 'input' | 'middle' | 'output',
+) => `${prefix}test.${stem}-${part}.v1`;
