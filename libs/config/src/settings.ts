@@ -69,6 +69,16 @@ export const stageSettings = z.object({
   COMMIT_LINGER_MS: z.coerce.number().int().min(0).max(1_000).optional(),
 });
 
+/**
+ * Every shared setting of a Kafka stage service (the categoriser, the dispatcher): broker, registry,
+ * Redis, logs and metrics, and how its stage runs. Each service extends it with its own.
+ */
+export const stageServiceSettings = kafkaSettings
+  .extend(registrySettings.shape)
+  .extend(redisSettings.shape)
+  .extend(observabilitySettings.shape)
+  .extend(stageSettings.shape);
+
 export const port = z.coerce.number().int().min(1).max(65535);
 export { bool as booleanSetting };
 

@@ -1,12 +1,6 @@
 import { join } from 'node:path';
 import { z } from 'zod';
-import {
-  kafkaSettings,
-  observabilitySettings,
-  redisSettings,
-  registrySettings,
-  stageSettings,
-} from '@clearway/config';
+import { stageServiceSettings } from '@clearway/config';
 import type { BookingPolicy } from './domain/booking.ts';
 
 const serviceRoot = join(import.meta.dirname, '..');
@@ -16,36 +10,31 @@ const minutes = z.coerce
   .max(7 * 24 * 60);
 
 /** Every setting the dispatcher reads; parsed once at start-up. */
-export const dispatcherConfig = kafkaSettings
-  .extend(registrySettings.shape)
-  .extend(redisSettings.shape)
-  .extend(observabilitySettings.shape)
-  .extend(stageSettings.shape)
-  .extend({
-    PORTS_CONFIG: z
-      .string()
-      .min(1)
-      .default(join(serviceRoot, 'ports', 'ports.yaml')),
-    TOPIC_PREFIX: z
-      .string()
-      .regex(/^[a-zA-Z0-9._-]*$/)
-      .default(''),
-    GROUP_ID: z.string().min(1).default('clearway-dispatcher'),
-    /** Shared with the categoriser: trader history and bookings live under this prefix. */
-    REDIS_KEY_PREFIX: z.string().default('cw:'),
-    /** How long idempotency markers and finished trucks are kept. */
-    STATE_TTL_SECONDS: z.coerce
-      .number()
-      .int()
-      .min(3600)
-      .default(30 * 24 * 3600),
-    BOOKING_LATE_MARGIN_MINUTES: minutes.default(30),
-    BOOKING_EARLY_MARGIN_MINUTES: minutes.default(120),
-    BOOKING_NO_SHOW_GRACE_MINUTES: minutes.default(60),
-    BOOKING_MAX_PRIORITY_WAITING_PER_LANE: z.coerce.number().int().min(0).default(10),
-    /** How often bookings are checked for no-shows and lane gauges refreshed. */
-    SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(5_000),
-  });
+export const dispatcherConfig = stageServiceSettings.extend({
+  PORTS_CONFIG: z
+    .string()
+    .min(1)
+    .default(join(serviceRoot, 'ports', 'ports.yaml')),
+  TOPIC_PREFIX: z
+    .string()
+    .regex(/^[a-zA-Z0-9._-]*$/)
+    .default(''),
+  GROUP_ID: z.string().min(1).default('clearway-dispatcher'),
+  /** Shared with the categoriser: trader history and bookings live under this prefix. */
+  REDIS_KEY_PREFIX: z.string().default('cw:'),
+  /** How long idempotency markers and finished trucks are kept. */
+  STATE_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(3600)
+    .default(30 * 24 * 3600),
+  BOOKING_LATE_MARGIN_MINUTES: minutes.default(30),
+  BOOKING_EARLY_MARGIN_MINUTES: minutes.default(120),
+  BOOKING_NO_SHOW_GRACE_MINUTES: minutes.default(60),
+  BOOKING_MAX_PRIORITY_WAITING_PER_LANE: z.coerce.number().int().min(0).default(10),
+  /** How often bookings are checked for no-shows and lane gauges refreshed. */
+  SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).default(5_000),
+});
 
 export type DispatcherConfig = z.infer<typeof dispatcherConfig>;
 
