@@ -17,17 +17,25 @@ import snappy from 'snappyjs';
 
 const { CompressionCodecs, CompressionTypes } = kafkajs;
 
+/** A codec as kafkajs uses one: it hands over an encoder of the batch's records, and takes a buffer back. */
+export interface RecordBatchCodec {
+  compress(encoder: { buffer: Buffer }): Promise<Buffer>;
+  decompress(buffer: Buffer): Promise<Buffer>;
+}
+/** kafkajs's codec factories by compression type, typed (kafkajs types them loosely). */
+export const codecFactories = CompressionCodecs as unknown as Record<number, () => RecordBatchCodec>;
+
 const zstdCompress = promisify(zlib.zstdCompress);
 const zstdDecompress = promisify(zlib.zstdDecompress);
 // Level 1: the fastest; on assessment batches it shrinks nearly as much as the default level 3.
 const zstdOptions = { params: { [zlib.constants.ZSTD_c_compressionLevel]: 1 } };
 
-/** The zstd codec in kafkajs's shape: it hands over an encoder of the batch's records. */
-export const zstdCodec = {
-  compress: (encoder: { buffer: Buffer }) => zstdCompress(encoder.buffer, zstdOptions),
-  decompress: (buffer: Buffer) => zstdDecompress(buffer),
+/** zstd from Node's zlib, on libuv's thread pool. */
+export const zstdCodec: RecordBatchCodec = {
+  compress: (encoder) => zstdCompress(encoder.buffer, zstdOptions),
+  decompress: (buffer) => zstdDecompress(buffer),
 };
-CompressionCodecs[CompressionTypes.ZSTD] = () => zstdCodec;
+codecFactories[CompressionTypes.ZSTD] = () => zstdCodec;
 
 const readOnly = (codec: string) => async (): Promise<Buffer> => {
   throw new Error(
@@ -36,14 +44,14 @@ const readOnly = (codec: string) => async (): Promise<Buffer> => {
 };
 
 /** LZ4 as Kafka writes it (magic v2): an LZ4 frame of independent blocks. */
-export const lz4Codec = {
+export const lz4Codec: RecordBatchCodec = {
   compress: readOnly('lz4'),
   decompress: async (buffer: Buffer): Promise<Buffer> => {
     const out = lz4.decompress(buffer);
     return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
   },
 };
-CompressionCodecs[CompressionTypes.LZ4] = () => lz4Codec;
+codecFactories[CompressionTypes.LZ4] = () => lz4Codec;
 
 // Kafka's Java client writes snappy in snappy-java's stream framing: this 8-byte magic, two 4-byte
 // versions, then blocks, each a 4-byte big-endian length and that many bytes of raw snappy. Other
@@ -57,7 +65,7 @@ function unsnappy(block: Buffer): Buffer {
 }
 
 /** Snappy as Kafka's clients write it: snappy-java's framing, or one raw block. */
-export const snappyCodec = {
+export const snappyCodec: RecordBatchCodec = {
   compress: readOnly('snappy'),
   decompress: async (buffer: Buffer): Promise<Buffer> => {
     if (buffer.length < XERIAL_HEADER_LENGTH || !buffer.subarray(0, 8).equals(XERIAL_MAGIC))
@@ -75,7 +83,7 @@ export const snappyCodec = {
     return Buffer.concat(blocks);
   },
 };
-CompressionCodecs[CompressionTypes.Snappy] = () => snappyCodec;
+codecFactories[CompressionTypes.Snappy] = () => snappyCodec;
 
 export type CompressionName = 'none' | 'gzip' | 'zstd';
 
