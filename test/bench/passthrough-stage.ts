@@ -1,5 +1,6 @@
 // One pass-through stage as its own process, for the end-to-end benchmark: the same stage runner,
 // client and settings as a service, decoding and re-encoding each declaration with no decision.
+import '@clearway/config/node-runtime';
 import { z } from 'zod';
 import { kafkaSettings, loadConfigOrExit, observabilitySettings, registrySettings } from '@clearway/config';
 import { loadTopicCatalogue, prefixedCatalogue, topicNames } from '@clearway/infra';

@@ -3,6 +3,7 @@
 // reading thread and in worker threads, as the CLI does (its default worker count unless --workers is
 // given; 0: all on one thread).
 //   npm run bench:replay [-- --declarations=100000] [--workers=N]
+import '@clearway/config/node-runtime';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { assess, canonicalRulesetJson } from '@clearway/categoriser';

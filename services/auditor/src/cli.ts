@@ -5,6 +5,7 @@
 //   node services/auditor/src/cli.ts backtest --ruleset candidate.yaml --from … --to … [--port …]
 //        [--ports ports.yaml] [--json …] [--csv …] [--html …]
 // Exit codes: 0 clean, 1 replay found differences, gaps, unverifiable or corrupt records, 2 usage, 78 config.
+import '@clearway/config/node-runtime';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';

@@ -2,6 +2,7 @@
 // (same stage runner, client and settings; decodes and re-encodes each record, no decision) over
 // the same input in the same run.
 //   npm run bench:categoriser [-- --declarations=100000]
+import '@clearway/config/node-runtime';
 import { cpus } from 'node:os';
 import { loadHsNomenclature } from '@clearway/hs';
 import { ensureStack } from '@clearway/infra';

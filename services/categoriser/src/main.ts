@@ -1,4 +1,5 @@
 // Wiring only: config → clients → provisioning → ruleset → stage → ops endpoints → signals.
+import '@clearway/config/node-runtime';
 import { loadConfigOrExit } from '@clearway/config';
 import { loadHsNomenclature } from '@clearway/hs';
 import { loadTopicCatalogue, prefixedCatalogue, topicNames } from '@clearway/infra';

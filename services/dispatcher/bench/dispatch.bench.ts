@@ -3,6 +3,7 @@
 // every declaration has exactly one final outcome and every lane is back at zero.
 //
 //   npm run bench:dispatcher   (BENCH_DECLARATIONS=100000 by default; finds or starts the stack)
+import '@clearway/config/node-runtime';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { ensureStack } from '@clearway/infra';

@@ -1,4 +1,5 @@
 // Wiring only: config → clients → provisioning → ports → stage → ops endpoints → timers → signals.
+import '@clearway/config/node-runtime';
 import { loadConfigOrExit } from '@clearway/config';
 import { loadTopicCatalogue, prefixedCatalogue, topicNames } from '@clearway/infra';
 import {

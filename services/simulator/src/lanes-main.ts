@@ -4,6 +4,7 @@
 // Each start reads the port's assignments from the beginning (a consumer group of its own) and skips
 // those that already have a result on the results topic, so the trucks a stopped run had in hand or
 // queued are inspected after a restart instead of staying on their lanes for good, and none twice.
+import '@clearway/config/node-runtime';
 import { loadConfigOrExit } from '@clearway/config';
 import { createLaneClient } from '@clearway/dispatcher';
 import { loadPortsConfig } from '@clearway/dispatcher/ports-file';

@@ -1,6 +1,7 @@
 // Wiring only: config → clients → provisioning → simulator → paced publishing → ops endpoint → signals.
 // Publishes simulated declarations and bookings on the daily profile, time-compressed, and stores each
 // declaration's ground truth in Redis before the declaration goes out (so a lane can always read it).
+import '@clearway/config/node-runtime';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfigOrExit } from '@clearway/config';
 import { loadHsNomenclature } from '@clearway/hs';
