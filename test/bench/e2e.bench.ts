@@ -3,13 +3,13 @@
 // a pass-through pipeline of two stages doing no work (same stage runner, client and settings), in the
 // same run, so the ratio shows what Clearway itself costs.
 //
-//   npm run bench:e2e [-- --declarations=50000 --rate=1000 --seconds=20 --settle=2 --warmup=1]
+//   npm run bench:e2e [-- --declarations=50000 --rate=1000 --seconds=20 --settle=2 --warmup=1 --linger=5]
 //
 // Throughput: N declarations are published first, then the pipeline is started; the rate is N over the
 // time from the first output record to the last final ClearanceOutcome (pass-through: to the last
 // record on the output topic), so process start-up and group joins are not counted.
 // Latency: with the pipeline running and caught up, declarations are published at a fixed rate; each
-// one's latency is from the moment its send was issued to the moment this process's read_committed
+// one's latency is from the moment it fell due (before the publisher's linger, see `lingerMs`) to the moment this process's read_committed
 // consumer received the first ASSIGNED LaneAssignment or RELEASED outcome for it (so it includes the
 // services' transaction commits and the fetch, as a downstream consumer sees it). The same figure from
 // the output record's own timestamp (set by the service's producer before its commit) is shown too.
@@ -48,6 +48,13 @@ const offeredRate = arg('rate', 1_000);
 const offeredSeconds = arg('seconds', 20);
 /** Pause between the throughput burst and the fixed rate, for the pipeline to catch up. */
 const settleSeconds = arg('settle', 2);
+/**
+ * How long the fixed-rate publisher lets declarations that fell due gather before it sends them,
+ * as an upstream system's Kafka producer does: 5 ms is linger.ms's default in Apache Kafka's Java
+ * client since 4.0 (KIP-1030) and in librdkafka. The wait counts in each declaration's latency.
+ * 0 sends as soon as the previous send is answered.
+ */
+const lingerMs = arg('linger', 5);
 /** Unmeasured passes of the pass-through pipeline first, to warm the broker up (see below); at most 1. */
 const warmUp = Math.min(1, arg('warmup', 1));
 /** Partition batches each service handles at once (PARTITIONS_CONCURRENTLY); 0: the service default (all). */
@@ -368,6 +375,11 @@ async function publishAtRate(
     while (scheduling || due.length > 0) {
       if (due.length === 0) {
         await sleep(1);
+        continue;
+      }
+      const waited = Date.now() - due[0]!.at;
+      if (waited < lingerMs && scheduling) {
+        await sleep(lingerMs - waited);
         continue;
       }
       const batch = due.splice(0, due.length);
@@ -751,7 +763,7 @@ try {
   const rate = (v: number) => `${Math.round(v)}/s`;
   const lines = [
     '',
-    `End to end: ${total} declarations, then ${settleSeconds} s to settle, then ${latencyCount} at ${offeredRate}/s; ${cpus().length} cores, Node ${process.version}`,
+    `End to end: ${total} declarations, then ${settleSeconds} s to settle, then ${latencyCount} at ${offeredRate}/s (publisher linger ${lingerMs} ms); ${cpus().length} cores, Node ${process.version}`,
     row('', 'clearway', 'pass-through'),
     row('throughput to final outcome', rate(clearway.perSec), rate(passThrough.perSec)),
     row(
@@ -822,6 +834,7 @@ try {
       passThroughDispatchedPerSec: Math.round(passThrough.dispatchedPerSec),
       finished: clearway.completed,
       offeredRate,
+      publisherLingerMs: lingerMs,
       offeredSeconds,
       settleSeconds,
       warmUpPasses: warmUpRuns.map((w) => ({
