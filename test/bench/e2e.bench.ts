@@ -12,8 +12,8 @@
 // one's latency is from the moment it fell due (before the publisher's linger, see `lingerMs`) to the
 // moment this process's read_committed consumer received the first ASSIGNED LaneAssignment or RELEASED
 // outcome for it (so it includes the services' transaction commits and the fetch, as a downstream
-// consumer sees it). The same figure from
-// the output record's own timestamp (set by the service's producer before its commit) is shown too.
+// consumer sees it). The same figure from the output record's own timestamp (set by the service's
+// producer before its commit) is shown too.
 import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
