@@ -9,7 +9,9 @@
 // pass-through stages ran a full mark-compact every ~0.5 s, and the dispatcher promoted 7–9 MB per
 // scavenge with 12–39 ms pauses; without pretenuring the same processes scavenged every 0.5–1 s in
 // 1–10 ms, and mark-compacts became rare. Node leaves V8's flags writable after start-up, so the
-// setting travels with the code rather than with every launcher's command line.
+// setting travels with the code rather than with every launcher's command line. Node warns that a
+// flag changed after start-up may misbehave; this one is only read when a collection weighs the
+// allocation sites' survival counts, and it is set before the process has allocated much.
 import { setFlagsFromString } from 'node:v8';
 
 // A V8 flag given on the command line wins: that is how the effect above is measured.
