@@ -12,6 +12,7 @@
 import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import kafkajs, { type Kafka, type Producer, type Transaction } from 'kafkajs';
+import type { KafkaSettings } from '@clearway/config';
 import lz4 from 'lz4js';
 import snappy from 'snappyjs';
 
@@ -37,6 +38,9 @@ export const zstdCodec: RecordBatchCodec = {
 };
 codecFactories[CompressionTypes.ZSTD] = () => zstdCodec;
 
+/** The decoders' output as a Buffer over the same memory, no copy. */
+const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+
 const readOnly = (codec: string) => async (): Promise<Buffer> => {
   throw new Error(
     `Clearway reads ${codec} batches but does not write them; KAFKA_COMPRESSION offers gzip and zstd`,
@@ -47,8 +51,7 @@ const readOnly = (codec: string) => async (): Promise<Buffer> => {
 export const lz4Codec: RecordBatchCodec = {
   compress: readOnly('lz4'),
   decompress: async (buffer: Buffer): Promise<Buffer> => {
-    const out = lz4.decompress(buffer);
-    return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+    return asBuffer(lz4.decompress(buffer));
   },
 };
 codecFactories[CompressionTypes.LZ4] = () => lz4Codec;
@@ -59,10 +62,7 @@ codecFactories[CompressionTypes.LZ4] = () => lz4Codec;
 const XERIAL_MAGIC = Buffer.from([0x82, 0x53, 0x4e, 0x41, 0x50, 0x50, 0x59, 0x00]);
 const XERIAL_HEADER_LENGTH = 16;
 
-function unsnappy(block: Buffer): Buffer {
-  const out = snappy.uncompress(block);
-  return Buffer.from(out.buffer, out.byteOffset, out.byteLength);
-}
+const unsnappy = (block: Buffer): Buffer => asBuffer(snappy.uncompress(block));
 
 /** Snappy as Kafka's clients write it: snappy-java's framing, or one raw block. */
 export const snappyCodec: RecordBatchCodec = {
@@ -85,7 +85,8 @@ export const snappyCodec: RecordBatchCodec = {
 };
 codecFactories[CompressionTypes.Snappy] = () => snappyCodec;
 
-export type CompressionName = 'none' | 'gzip' | 'zstd';
+/** The KAFKA_COMPRESSION setting's values. */
+export type CompressionName = KafkaSettings['KAFKA_COMPRESSION'];
 
 const codes: Record<CompressionName, number> = {
   none: CompressionTypes.None,
