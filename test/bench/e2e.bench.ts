@@ -40,7 +40,7 @@ import { serviceMinutes, type InspectedLevel } from '@clearway/dispatcher';
 import { loadPortsConfig } from '@clearway/dispatcher/ports-file';
 import { createTestPlatform, startNodeProcess, type TestPlatform } from '@clearway/test';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
-import { passThroughTopic, passThroughTopicSpecs, type PassThroughStem } from './passthrough-topics.ts';
+import { passThroughTopics, passThroughTopicSpecs, type PassThroughStem } from './passthrough-topics.ts';
 
 const arg = (name: string, fallback: number) =>
   Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
@@ -613,9 +613,7 @@ try {
   const env = { ...p.env, REDIS_KEY_PREFIX: p.prefix };
   // The pass-through pipeline on the topics of `stem`: input → stage 1 → middle → stage 2 → output.
   const passThroughRun = (label: string, stem: PassThroughStem) => {
-    const [input, middle, output] = (['input', 'middle', 'output'] as const).map((part) =>
-      passThroughTopic(p.prefix, stem, part),
-    ) as [string, string, string];
+    const { input, middle, output } = passThroughTopics(p.prefix, stem);
     return runPipeline(
       p,
       label,

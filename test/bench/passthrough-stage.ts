@@ -7,6 +7,7 @@ import { loadTopicCatalogue, prefixedCatalogue, topicNames } from '@clearway/inf
 import { createAvroSerde, createKafka, createSchemaRegistry, createStage } from '@clearway/kafka';
 import { createLogger, createMetricsRegistry } from '@clearway/observability';
 import type { Declaration } from '@clearway/schemas';
+import { extraTopicName } from '@clearway/test';
 import { passThroughTopicSpecs } from './passthrough-topics.ts';
 
 const config = loadConfigOrExit(
@@ -24,7 +25,7 @@ const config = loadConfigOrExit(
 );
 const logger = createLogger(config.GROUP_ID, config.LOG_LEVEL);
 const catalogue = prefixedCatalogue(
-  [...loadTopicCatalogue(), ...passThroughTopicSpecs.map((t) => ({ ...t, name: `test.${t.suffix}.v1` }))],
+  [...loadTopicCatalogue(), ...passThroughTopicSpecs.map((t) => ({ ...t, name: extraTopicName(t.suffix) }))],
   config.TOPIC_PREFIX,
 );
 const kafka = createKafka(config, logger, config.GROUP_ID);

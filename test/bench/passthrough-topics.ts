@@ -1,6 +1,7 @@
 // The pass-through pipeline's topics (Declaration schema, partitioned like the declarations topic):
 // input → stage 1 → middle → stage 2 → output, standing in for categoriser → dispatcher.
 import type { TopicSpec } from '@clearway/infra';
+import { extraTopicName } from '@clearway/test';
 
 const spec = (suffix: string): Omit<TopicSpec, 'name'> & { suffix: string } => ({
   suffix,
@@ -18,13 +19,12 @@ const spec = (suffix: string): Omit<TopicSpec, 'name'> & { suffix: string } => (
 const stems = ['pt', 'wu'] as const;
 export type PassThroughStem = (typeof stems)[number];
 
-export const passThroughTopicSpecs = stems.flatMap((stem) =>
-  ['input', 'middle', 'output'].map((part) => spec(`${stem}-${part}`)),
-);
+const parts = ['input', 'middle', 'output'] as const;
 
-/** Full topic name of a pass-through topic, as createTestPlatform names extra topics. */
-export const passThroughTopic = (
-  prefix: string,
-  stem: PassThroughStem,
-  part: 'input' | 'middle' | 'output',
-) => `${prefix}test.${stem}-${part}.v1`;
+export const passThroughTopicSpecs = stems.flatMap((stem) => parts.map((part) => spec(`${stem}-${part}`)));
+
+/** Full names of one pass-through pipeline's topics. */
+export const passThroughTopics = (prefix: string, stem: PassThroughStem) => {
+  const name = (part: (typeof parts)[number]) => `${prefix}${extraTopicName(`${stem}-${part}`)}`;
+  return { input: name('input'), middle: name('middle'), output: name('output') };
+};

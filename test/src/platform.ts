@@ -49,6 +49,9 @@ export function stackEnv(): Record<string, string> {
   return { KAFKA_BROKERS, SCHEMA_REGISTRY_URL, REDIS_URL };
 }
 
+/** The name of a topic a test adds with `createTestPlatform`'s extra topics, before the prefix. */
+export const extraTopicName = (suffix: string): string => `test.${suffix}.v1`;
+
 export async function createTestPlatform(
   name: string,
   extraTopics: (Omit<TopicSpec, 'name'> & { suffix: string })[] = [],
@@ -62,7 +65,7 @@ export async function createTestPlatform(
   await admin.connect();
   const registry = createSchemaRegistry(settings);
   const catalogue = prefixedCatalogue(
-    [...loadTopicCatalogue(), ...extraTopics.map((t) => ({ ...t, name: `test.${t.suffix}.v1` }))],
+    [...loadTopicCatalogue(), ...extraTopics.map((t) => ({ ...t, name: extraTopicName(t.suffix) }))],
     prefix,
   );
   const serde = createAvroSerde(registry, catalogue);

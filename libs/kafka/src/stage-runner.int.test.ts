@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   createTestPlatform,
   eventually,
+  extraTopicName,
   readTopic,
   sampleDeclaration,
   type TestPlatform,
@@ -24,7 +25,7 @@ const validate = (record: InboundRecord<unknown>) => {
 
 describe('stage runner against the real broker and registry', () => {
   let platform: TestPlatform;
-  const outputTopic = () => `${platform.prefix}test.passthrough.v1`;
+  const outputTopic = () => `${platform.prefix}${extraTopicName('passthrough')}`;
 
   beforeAll(async () => {
     platform = await createTestPlatform('stage', [

@@ -8,7 +8,7 @@ import { loadHsNomenclature } from '@clearway/hs';
 import { ensureStack } from '@clearway/infra';
 import { createStage, type Stage } from '@clearway/kafka';
 import type { Declaration } from '@clearway/schemas';
-import { createTestPlatform } from '@clearway/test';
+import { createTestPlatform, extraTopicName } from '@clearway/test';
 import { join } from 'node:path';
 import { createTraderHistory } from '../src/adapters/trader-history.ts';
 import { loadActiveRuleset } from '../src/adapters/ruleset-reload.ts';
@@ -35,7 +35,7 @@ const platform = await createTestPlatform('bench-categoriser', [
   },
 ]);
 const { serde, topics } = platform;
-const passThroughTopic = `${platform.prefix}test.passthrough.v1`;
+const passThroughTopic = `${platform.prefix}${extraTopicName('passthrough')}`;
 
 console.log(`Publishing ${total} synthetic declarations to ${topics.declarations} ...`);
 // Generated and published in a scope of their own, so the 100,000 inputs are garbage by the time

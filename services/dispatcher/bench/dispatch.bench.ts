@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { ensureStack } from '@clearway/infra';
 import { createStage, type Stage } from '@clearway/kafka';
 import { createMetricsRegistry } from '@clearway/observability';
-import { createTestPlatform, type TestPlatform } from '@clearway/test';
+import { createTestPlatform, extraTopicName, type TestPlatform } from '@clearway/test';
 import type { ClearanceOutcome, InspectionLevel, RiskAssessment } from '@clearway/schemas';
 import { loadPortsConfig } from '../src/adapters/ports-file.ts';
 import { createLaneClient, type ResultInput } from '../src/lane-client/lane-client.ts';
@@ -90,7 +90,7 @@ try {
   ]);
   const p = platform;
   const { topics, serde } = p;
-  const passThroughTopic = `${p.prefix}test.passthrough.v1`;
+  const passThroughTopic = `${p.prefix}${extraTopicName('passthrough')}`;
   for (const t of [
     passThroughTopic,
     topics.laneAssignments,
