@@ -36,6 +36,7 @@ import {
   truthToHash,
   type SimEvent,
 } from '@clearway/simulator';
+import { CATEGORISER_FETCH_BYTES_PER_PARTITION } from '@clearway/categoriser';
 import { serviceMinutes, type InspectedLevel } from '@clearway/dispatcher';
 import { loadPortsConfig } from '@clearway/dispatcher/ports-file';
 import { createTestPlatform, startNodeProcess, type TestPlatform } from '@clearway/test';
@@ -631,7 +632,8 @@ try {
           if (!seen.dispatched.has(k)) seen.dispatched.set(k, { at: receivedAt, recordAt });
           if (!seen.finished.has(k)) seen.finished.set(k, receivedAt);
         },
-        // Like the services by default: every partition of the input (6) handled at once.
+        // Like the services by default: every partition of the input (6) handled at once, and each
+        // stage fetching as much per partition as the service it stands in for.
         start: () => [
           spawnNode('stage1', 'test/bench/passthrough-stage.ts', {
             ...env,
@@ -639,6 +641,7 @@ try {
             PT_OUTPUT: middle,
             GROUP_ID: `${p.prefix}${stem}-stage1`,
             PARTITIONS_CONCURRENTLY: '6',
+            FETCH_BYTES_PER_PARTITION: String(CATEGORISER_FETCH_BYTES_PER_PARTITION),
           }),
           spawnNode('stage2', 'test/bench/passthrough-stage.ts', {
             ...env,

@@ -20,6 +20,8 @@ const config = loadConfigOrExit(
       PT_OUTPUT: z.string().min(1),
       GROUP_ID: z.string().min(1),
       PARTITIONS_CONCURRENTLY: z.coerce.number().int().min(1).max(64).default(3),
+      /** The fetch size of the service this stage stands in for; default the stage runner's. */
+      FETCH_BYTES_PER_PARTITION: z.coerce.number().int().min(16_384).optional(),
     }),
   'bench-passthrough',
 );
@@ -45,6 +47,7 @@ const stage = createStage<Declaration>(
         records: [{ topic: config.PT_OUTPUT, key: r.value.declarationId, value: r.value }],
       })),
     partitionsConsumedConcurrently: config.PARTITIONS_CONCURRENTLY,
+    maxBytesPerPartition: config.FETCH_BYTES_PER_PARTITION,
     onFatal: () => process.exit(1),
   },
 );

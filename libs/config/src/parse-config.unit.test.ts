@@ -1,7 +1,13 @@
 import { inspect } from 'node:util';
 import { z } from 'zod';
 import { ConfigError, parseConfig } from './parse-config.ts';
-import { kafkaSettings, redisSettings, registrySettings, checkKafkaSasl } from './settings.ts';
+import {
+  kafkaSettings,
+  redisSettings,
+  registrySettings,
+  checkKafkaSasl,
+  stageServiceSettings,
+} from './settings.ts';
 
 const schema = kafkaSettings.extend(registrySettings.shape).extend(redisSettings.shape);
 const good = {
@@ -62,5 +68,16 @@ describe('parseConfig', () => {
   it('works for service-specific settings', () => {
     const s = z.object({ BATCH_SIZE: z.coerce.number().int().positive() });
     expect(() => parseConfig(s, { BATCH_SIZE: '-3' })).toThrow(/BATCH_SIZE/);
+  });
+
+  it("bounds a stage's fetch size and leaves the default to the service", () => {
+    expect(parseConfig(stageServiceSettings, good).FETCH_BYTES_PER_PARTITION).toBeUndefined();
+    expect(parseConfig(stageServiceSettings, { ...good, FETCH_BYTES_PER_PARTITION: '65536' })).toMatchObject({
+      FETCH_BYTES_PER_PARTITION: 65_536,
+    });
+    for (const bad of ['1000', '1e9', '256k'])
+      expect(() => parseConfig(stageServiceSettings, { ...good, FETCH_BYTES_PER_PARTITION: bad })).toThrow(
+        /FETCH_BYTES_PER_PARTITION/,
+      );
   });
 });

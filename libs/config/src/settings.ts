@@ -67,6 +67,16 @@ export const stageSettings = z.object({
   PARTITIONS_CONCURRENTLY: z.coerce.number().int().min(1).max(256).optional(),
   /** Longest a handled batch waits for the rest of its fetch to share a commit; default 30 ms. */
   COMMIT_LINGER_MS: z.coerce.number().int().min(0).max(1_000).optional(),
+  /**
+   * Most bytes of one partition fetched at once (Kafka's max.partition.fetch.bytes), so the largest
+   * batch handled at once; each service has its own default.
+   */
+  FETCH_BYTES_PER_PARTITION: z.coerce
+    .number()
+    .int()
+    .min(16 * 1024)
+    .max(64 * 1024 * 1024)
+    .optional(),
 });
 
 /**

@@ -90,6 +90,7 @@ export interface StageDefinition<T> {
   partitionsConsumedConcurrently?: number;
   /** Attempts for a RetriableError thrown by `handle` before the batch is given up to a consumer restart. */
   maxAttempts?: number;
+  /** Most bytes of one partition fetched at once, so the largest batch handled; default 1 MiB. */
   maxBytesPerPartition?: number;
 }
 

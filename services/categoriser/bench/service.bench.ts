@@ -10,6 +10,7 @@ import { createStage, type Stage } from '@clearway/kafka';
 import type { Declaration } from '@clearway/schemas';
 import { createTestPlatform, extraTopicName } from '@clearway/test';
 import { join } from 'node:path';
+import { CATEGORISER_FETCH_BYTES_PER_PARTITION } from '../src/fetch-bytes.ts';
 import { createTraderHistory } from '../src/adapters/trader-history.ts';
 import { loadActiveRuleset } from '../src/adapters/ruleset-reload.ts';
 import { createOnDeclarations } from '../src/handlers/on-declarations.ts';
@@ -75,9 +76,8 @@ async function timeStage(stage: Stage): Promise<number> {
 }
 
 // The categoriser service's own consumer settings (its defaults) for both stages: fetches of up to
-// 1 MiB per partition, all 6 partitions handled at once. (This benchmark used to fetch 4 MiB per
-// partition, which the service never does.)
-const maxBytesPerPartition = 1_048_576;
+// CATEGORISER_FETCH_BYTES_PER_PARTITION per partition, all 6 partitions handled at once.
+const maxBytesPerPartition = CATEGORISER_FETCH_BYTES_PER_PARTITION;
 const settings = { partitionsConsumedConcurrently: 6, maxBytesPerPartition };
 const passThroughPerSec = await timeStage(
   createStage<Declaration>(platform, {

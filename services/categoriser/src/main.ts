@@ -15,6 +15,7 @@ import { Counter, createLogger, createMetricsRegistry, Gauge, startOpsServer } f
 import { createRedisClient } from '@clearway/redis';
 import type { Declaration } from '@clearway/schemas';
 import { categoriserConfig } from './config.ts';
+import { CATEGORISER_FETCH_BYTES_PER_PARTITION } from './fetch-bytes.ts';
 import { createTraderHistory } from './adapters/trader-history.ts';
 import { loadActiveRuleset, watchRuleset } from './adapters/ruleset-reload.ts';
 import type { RulesetSources } from './adapters/ruleset-files.ts';
@@ -98,6 +99,7 @@ const stage = createStage<Declaration>(
     afterCommit: onDeclarations.afterCommit,
     partitionsConsumedConcurrently: config.PARTITIONS_CONCURRENTLY,
     commitLingerMs: config.COMMIT_LINGER_MS,
+    maxBytesPerPartition: config.FETCH_BYTES_PER_PARTITION ?? CATEGORISER_FETCH_BYTES_PER_PARTITION,
     ...(config.INSTANCE_ID ? { instanceId: config.INSTANCE_ID } : {}),
     onFatal: (error) => {
       logger.fatal({ err: error.message }, 'stage failed for good; exiting so the supervisor restarts it');

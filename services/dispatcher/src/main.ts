@@ -58,6 +58,7 @@ const dispatcher = createDispatcher(
     policy: bookingPolicy(config),
     partitionsConcurrently: config.PARTITIONS_CONCURRENTLY,
     commitLingerMs: config.COMMIT_LINGER_MS,
+    fetchBytesPerPartition: config.FETCH_BYTES_PER_PARTITION,
     instanceId: config.INSTANCE_ID,
   },
 );

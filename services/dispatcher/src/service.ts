@@ -53,6 +53,8 @@ export function createDispatcher(
     partitionsConcurrently?: number | undefined;
     /** Longest a handled batch waits for the rest of its fetch to share a commit (see the stage runner). */
     commitLingerMs?: number | undefined;
+    /** Most bytes of one partition fetched at once; default the stage runner's (1 MiB). */
+    fetchBytesPerPartition?: number | undefined;
     /** This process among the group's members (see the stage runner); default the host name. */
     instanceId?: string | undefined;
     clock?: () => number;
@@ -82,6 +84,7 @@ export function createDispatcher(
     afterCommit: onRecords.afterCommit,
     partitionsConsumedConcurrently: settings.partitionsConcurrently,
     commitLingerMs: settings.commitLingerMs,
+    maxBytesPerPartition: settings.fetchBytesPerPartition,
     ...(settings.instanceId ? { instanceId: settings.instanceId } : {}),
   });
   return {
