@@ -28,7 +28,11 @@ describe('trader history in Redis', () => {
   it('reads what is stored and records each batch once, keeping first sources', async () => {
     const { redis, prefix } = platform;
     const history = createTraderHistory(redis, prefix);
-    await redis.hset(`${prefix}trader:CNOR-3`, { inspections: 4, findings: 2, seizures: 1 });
+    // The dispatcher's counters, and a count of declarations from before this batch.
+    await redis.hset(`${prefix}traders:inspections`, 'CNOR-3', 4);
+    await redis.hset(`${prefix}traders:findings`, 'CNOR-3', 2);
+    await redis.hset(`${prefix}traders:seizures`, 'CNOR-3', 1);
+    await redis.hset(`${prefix}traders:declarations`, 'CNEE-5', 40);
     await redis.hset(`${prefix}booking:BK-7`, 'grossMassGrams', '18000000');
     await redis.hset(`${prefix}decls`, 'TH-4000', '1|declarations:0:17');
     await redis.hset(`${prefix}pairs`, 'CNOR-1|CNEE-1', 'declarations:0:3');
@@ -69,9 +73,12 @@ describe('trader history in Redis', () => {
       for (const t of new Set([d.declarant.id, d.consignor.id, d.consignee.id]))
         newPerTrader.set(t, (newPerTrader.get(t) ?? 0) + 1);
     });
+    expect(lookup.context(declarations[5]!, 'x').consignee?.declarations).toBe(40); // CNEE-5
     for (const [trader, n] of newPerTrader)
-      expect(await redis.hget(`${prefix}trader:${trader}`, 'declarations')).toBe(String(n));
-    expect(await redis.hget(`${prefix}trader:CNOR-3`, 'inspections')).toBe('4');
+      expect(await redis.hget(`${prefix}traders:declarations`, trader)).toBe(
+        String(trader === 'CNEE-5' ? 40 + n : n),
+      );
+    expect(await redis.hget(`${prefix}traders:inspections`, 'CNOR-3')).toBe('4');
     expect(await redis.hget(`${prefix}decls`, 'TH-4499')).toBe(`${4499 % 3}|${source(4499)}`);
     expect(await redis.hlen(`${prefix}decls`)).toBe(4_500);
     // A pair keeps the source that first saw it: the one stored before, else its first declaration.

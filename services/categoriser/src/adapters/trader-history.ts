@@ -2,11 +2,15 @@
 // declarations, all auto-pipelined into one round trip, and its writes likewise a second
 // (trader-history-scripts.ts): per-batch cost is dominated by the number of commands the client
 // builds and parses, not by their size. Keys (prefix configurable):
-//   <p>trader:<id>  hash: declarations (written here), inspections, findings, seizures (the
-//                   dispatcher's feedback loop)
-//   <p>pairs        hash: consignor|consignee → coordinates of the record that first saw the pair
-//   <p>decls        hash: declarationId → "<amendment>|<source>" of the last assessed amendment
-//   <p>booking:<id> hash: grossMassGrams, … (written by the dispatcher from Booking events)
+//   <p>traders:declarations  hash: trader id → declarations counted (written here)
+//   <p>traders:inspections   hash: trader id → inspections, and likewise findings and seizures
+//   <p>traders:findings      (written by the dispatcher as results come in: the feedback loop)
+//   <p>traders:seizures
+//   <p>pairs                 hash: consignor|consignee → coordinates of the record that first saw it
+//   <p>decls                 hash: declarationId → "<amendment>|<source>" of the last assessed amendment
+//   <p>booking:<id>          hash: grossMassGrams, … (written by the dispatcher from Booking events)
+// One hash per figure, each keyed by trader, rather than one hash per trader: a batch's history is
+// then four reads whatever the number of traders (trader-history-scripts.ts says why that matters).
 // A batch retried after a failed transaction finds its own earlier writes by their source
 // coordinates, so it neither counts a declaration twice nor sees its own pair as seen before.
 import { luaScript, scriptCallSlices, type Redis } from '@clearway/redis';

@@ -22,7 +22,9 @@
 //   P bk:due                  zset    bookings by no-show deadline
 //   P bkdecl:<declarationId>  string  booking id
 //   P rulestats               hash    <rule>|inspected, <rule>|findings, <rule>|seizures
-//   <prefix>trader:<id>       hash    inspections, findings, seizures (read by the categoriser)
+//   <prefix>traders:inspections, <prefix>traders:findings, <prefix>traders:seizures
+//                             hashes  trader id → count (read by the categoriser, which keeps
+//                                     traders:declarations beside them)
 //   <prefix>booking:<id>      hash    grossMassGrams (read by the categoriser), plate, port, slot...
 
 const common = `
@@ -256,11 +258,11 @@ redis.call('SET', P .. 'seen:r:' .. rid, src, 'EX', ttl)
 
 local info = cjson.decode(t.info)
 -- Trucks stored before TruckInfo carried traders have none to credit.
+local traders = ARGV[11] .. 'traders:'
 for _, id in ipairs(info.traders or {}) do
-  local trk = ARGV[11] .. 'trader:' .. id
-  redis.call('HINCRBY', trk, 'inspections', 1)
-  if found == 1 then redis.call('HINCRBY', trk, 'findings', 1) end
-  if seizure == 1 then redis.call('HINCRBY', trk, 'seizures', 1) end
+  redis.call('HINCRBY', traders .. 'inspections', id, 1)
+  if found == 1 then redis.call('HINCRBY', traders .. 'findings', id, 1) end
+  if seizure == 1 then redis.call('HINCRBY', traders .. 'seizures', id, 1) end
 end
 for _, rule in ipairs(info.rules) do
   redis.call('HINCRBY', P .. 'rulestats', rule .. '|inspected', 1)
