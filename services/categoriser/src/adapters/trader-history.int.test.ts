@@ -92,4 +92,33 @@ describe('trader history in Redis', () => {
     expect(again.amendmentState('TH-10')).toEqual({ amendment: 1, source: source(10) });
     expect(again.context(declarations[10]!, 'elsewhere').pairSeenBefore).toBe(true);
   });
+
+  it('handles a slice whose traders are all new and distinct (more values than one Lua unpack takes)', async () => {
+    const { redis, prefix } = platform;
+    const history = createTraderHistory(redis, `${prefix}distinct:`);
+    // 2,000 declarations, one script call's slice, naming 6,000 traders: 12,000 values to write.
+    const declarations = Array.from({ length: 2_000 }, (_, i) =>
+      sampleDeclaration({
+        declarationId: `TD-${i}`,
+        declarant: { id: `D-${i}`, name: 'Broker', country: 'KZ', aeo: null },
+        consignor: { id: `O-${i}`, name: 'Shipper', country: 'CN', aeo: null },
+        consignee: { id: `E-${i}`, name: 'Buyer', country: 'KZ', aeo: null },
+      }),
+    );
+    await redis.hset(`${prefix}distinct:traders:seizures`, 'E-1999', 3);
+    const lookup = await history.lookup(declarations);
+    expect(lookup.context(declarations[1_999]!, 'x').consignee).toEqual({
+      declarations: 0,
+      inspections: 0,
+      findings: 0,
+      seizures: 3,
+    });
+    await history.record(declarations.map((d, i) => ({ declaration: d, source: `s:0:${i}`, isNew: true })));
+    expect(await redis.hlen(`${prefix}distinct:traders:declarations`)).toBe(6_000);
+    expect(await redis.hget(`${prefix}distinct:traders:declarations`, 'E-1999')).toBe('1');
+    expect(await redis.hlen(`${prefix}distinct:pairs`)).toBe(2_000);
+    const again = await history.lookup(declarations);
+    expect(again.context(declarations[0]!, 'elsewhere').declarant?.declarations).toBe(1);
+    expect(again.context(declarations[0]!, 'elsewhere').pairSeenBefore).toBe(true);
+  });
 });
