@@ -1,6 +1,6 @@
-// First: patches kafkajs's encoder, checksum and partitioning before kafkajs loads, and its request queue
-// (see the modules), replaces its record decoder, adds group fencing to its transactions and keeps
-// the coordinators it finds.
+// First: patches kafkajs's encoder, checksum and partitioning before kafkajs loads, and its request
+// queue (see the modules), replaces its record decoder, adds group fencing to its transactions and
+// keeps the coordinators it finds.
 import './kafkajs-encoder-patch.ts';
 import './kafkajs-crc32c-patch.ts';
 import './kafkajs-partitioning-patch.ts';
