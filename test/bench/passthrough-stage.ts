@@ -2,7 +2,13 @@
 // client and settings as a service, decoding and re-encoding each declaration with no decision.
 import '@clearway/config/node-runtime';
 import { z } from 'zod';
-import { kafkaSettings, loadConfigOrExit, observabilitySettings, registrySettings } from '@clearway/config';
+import {
+  kafkaSettings,
+  loadConfigOrExit,
+  observabilitySettings,
+  registrySettings,
+  stageSettings,
+} from '@clearway/config';
 import { loadTopicCatalogue, prefixedCatalogue, topicNames } from '@clearway/infra';
 import { createAvroSerde, createKafka, createSchemaRegistry, createStage } from '@clearway/kafka';
 import { createLogger, createMetricsRegistry } from '@clearway/observability';
@@ -21,7 +27,7 @@ const config = loadConfigOrExit(
       GROUP_ID: z.string().min(1),
       PARTITIONS_CONCURRENTLY: z.coerce.number().int().min(1).max(64).default(3),
       /** The fetch size of the service this stage stands in for; default the stage runner's. */
-      FETCH_BYTES_PER_PARTITION: z.coerce.number().int().min(16_384).optional(),
+      FETCH_BYTES_PER_PARTITION: stageSettings.shape.FETCH_BYTES_PER_PARTITION,
     }),
   'bench-passthrough',
 );
