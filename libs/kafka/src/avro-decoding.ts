@@ -5,6 +5,7 @@
 import avro from 'avsc';
 import { avroSchemas, type EventName } from '@clearway/schemas';
 import type { TopicSpec } from '@clearway/infra';
+import './avro-ascii-strings.ts'; // avsc's string writer replaced before any type writes
 import { repeatedStringsHook } from './avro-repeated-strings.ts';
 import { RecordRejected } from './errors.ts';
 
