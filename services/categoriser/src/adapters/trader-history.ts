@@ -1,7 +1,7 @@
 // Trader history and amendment state in Redis. A batch's reads are one script call per 2,000
 // declarations, all auto-pipelined into one round trip, and its writes likewise a second
-// (trader-history-scripts.ts): per-batch cost is dominated by the number of commands the client
-// builds and parses, not by their size. Keys (prefix configurable):
+// (trader-history-scripts.ts): per-batch cost is dominated by the number of commands and arguments
+// the client builds and parses, not by their size. Keys (prefix configurable):
 //   <p>traders:declarations  hash: trader id → declarations counted (written here)
 //   <p>traders:inspections   hash: trader id → inspections, and likewise findings and seizures
 //   <p>traders:findings      (written by the dispatcher as results come in: the feedback loop)
@@ -26,7 +26,32 @@ export interface BatchLookup {
 }
 
 const pairKey = (d: Declaration) => `${d.consignor.id}|${d.consignee.id}`;
-const partiesOf = (d: Declaration) => [...new Set([d.declarant.id, d.consignor.id, d.consignee.id])];
+
+/**
+ * Adds a declaration's distinct traders to `into`. A declaration whose ids hold a newline (the
+ * scripts' separator) is invalid and will be rejected: it looks up the empty id instead, so the
+ * lists stay aligned.
+ */
+function addParties(d: Declaration, into: Set<string>): void {
+  into.add(listItem(d.declarant.id));
+  into.add(listItem(d.consignor.id));
+  into.add(listItem(d.consignee.id));
+}
+const listItem = (id: string) => (id.includes('\n') ? '' : id);
+
+/** Joins items for a script's list argument; recorded items come from valid declarations only. */
+function joined(items: Iterable<string>): string {
+  let out = '';
+  let first = true;
+  for (const item of items) {
+    if (item.includes('\n')) throw new Error(`history item holds a newline: ${JSON.stringify(item)}`);
+    out += first ? item : `\n${item}`;
+    first = false;
+  }
+  return out;
+}
+
+const count = (raw: string | undefined) => (raw ? Number(raw) : 0);
 
 export function createTraderHistory(redis: Redis, prefix: string) {
   const scripts = { lookup: luaScript(redis, lookupScript), record: luaScript(redis, recordScript) };
@@ -44,41 +69,55 @@ export function createTraderHistory(redis: Redis, prefix: string) {
       bookedMass: Map<string, number | null>;
     },
   ) => {
-    const traders = [...new Set(slice.flatMap(partiesOf))];
-    const pairs = [...new Set(slice.map(pairKey))];
-    const decls = [...new Set(slice.map((d) => d.declarationId))];
-    const bookings = [...new Set(slice.map((d) => d.bookingId).filter((b): b is string => b !== null))];
-    const counts = [decls.length, pairs.length, traders.length, bookings.length].map(String);
+    const decls = new Set<string>();
+    const pairs = new Set<string>();
+    const traders = new Set<string>();
+    const bookings = new Set<string>();
+    for (const d of slice) {
+      decls.add(listItem(d.declarationId));
+      pairs.add(listItem(pairKey(d)));
+      addParties(d, traders);
+      if (d.bookingId !== null) bookings.add(listItem(d.bookingId));
+    }
     const reply = (await call(
       scripts.lookup,
-      [prefix, ...counts, ...decls, ...pairs, ...traders, ...bookings],
+      [
+        prefix,
+        String(decls.size),
+        String(pairs.size),
+        String(traders.size),
+        String(bookings.size),
+        joined(decls),
+        joined(pairs),
+        joined(traders),
+        joined(bookings),
+      ],
       'history lookup',
-    )) as (string | null)[];
-    const pairsAt = decls.length;
-    const tradersAt = pairsAt + pairs.length;
-    const bookingsAt = tradersAt + 4 * traders.length;
-    decls.forEach((id, i) => {
-      const raw = reply[i] ?? null;
-      const bar = raw?.indexOf('|') ?? -1;
+    )) as string;
+    const values = reply.split('\n');
+    let at = 0;
+    for (const id of decls) {
+      const raw = values[at++];
+      const bar = raw ? raw.indexOf('|') : -1;
       into.amendments.set(
         id,
         raw && bar > 0 ? { amendment: Number(raw.slice(0, bar)), source: raw.slice(bar + 1) } : null,
       );
-    });
-    pairs.forEach((p, i) => into.firstSeen.set(p, reply[pairsAt + i] ?? null));
-    traders.forEach((t, i) => {
-      const at = tradersAt + 4 * i;
+    }
+    for (const p of pairs) into.firstSeen.set(p, values[at++] || null);
+    for (const t of traders) {
       into.stats.set(t, {
-        declarations: Number(reply[at] ?? 0),
-        inspections: Number(reply[at + 1] ?? 0),
-        findings: Number(reply[at + 2] ?? 0),
-        seizures: Number(reply[at + 3] ?? 0),
+        declarations: count(values[at]),
+        inspections: count(values[at + 1]),
+        findings: count(values[at + 2]),
+        seizures: count(values[at + 3]),
       });
-    });
-    bookings.forEach((b, i) => {
-      const mass = reply[bookingsAt + i] ?? null;
-      into.bookedMass.set(b, mass === null ? null : Number(mass));
-    });
+      at += 4;
+    }
+    for (const b of bookings) {
+      const mass = values[at++];
+      into.bookedMass.set(b, mass ? Number(mass) : null);
+    }
   };
 
   /** Writes one slice's records (one script call); slices run in order on the same connection. */
@@ -86,23 +125,40 @@ export function createTraderHistory(redis: Redis, prefix: string) {
     const declFields: string[] = [];
     const pairFields = new Map<string, string>();
     const newDeclarations = new Map<string, number>();
+    const parties = new Set<string>();
     for (const { declaration: d, source, isNew } of slice) {
       declFields.push(d.declarationId, `${d.amendment}|${source}`);
-      if (!pairFields.has(pairKey(d))) pairFields.set(pairKey(d), source);
-      if (isNew) for (const t of partiesOf(d)) newDeclarations.set(t, (newDeclarations.get(t) ?? 0) + 1);
+      const pair = pairKey(d);
+      if (!pairFields.has(pair)) pairFields.set(pair, source);
+      if (!isNew) continue;
+      parties.clear();
+      addParties(d, parties);
+      for (const t of parties) newDeclarations.set(t, (newDeclarations.get(t) ?? 0) + 1);
     }
-    const args = [prefix, String(slice.length), String(pairFields.size), String(newDeclarations.size)];
-    for (const field of declFields) args.push(field);
-    for (const [pair, source] of pairFields) args.push(pair, source);
-    for (const [trader, n] of newDeclarations) args.push(trader, String(n));
-    await call(scripts.record, args, 'history update');
+    const pairItems: string[] = [];
+    for (const [pair, source] of pairFields) pairItems.push(pair, source);
+    const traderItems: string[] = [];
+    for (const [trader, n] of newDeclarations) traderItems.push(trader, String(n));
+    await call(
+      scripts.record,
+      [
+        prefix,
+        String(slice.length),
+        String(pairFields.size),
+        String(newDeclarations.size),
+        joined(declFields),
+        joined(pairItems),
+        joined(traderItems),
+      ],
+      'history update',
+    );
   };
 
   return {
     /**
-     * One round trip: everything the batch's decisions need. A large batch is read in slices (a
-     * script's arguments are spread into function calls, which V8 bounds); the slices' calls are
-     * issued together and auto-pipelining writes them to Redis at once.
+     * One round trip: everything the batch's decisions need. A large batch is read in slices, so
+     * that no one script holds Redis for long; the slices' calls are issued together and
+     * auto-pipelining writes them to Redis at once.
      */
     async lookup(batch: Declaration[]): Promise<BatchLookup> {
       const amendments = new Map<string, AmendmentState | null>();

@@ -3,6 +3,9 @@
 import type { Declaration, Party } from '@clearway/schemas';
 
 const isCountry = (s: string): boolean => /^[A-Z]{2}$/.test(s);
+// Identifiers are keys in Redis and items of newline-separated lists (trader-history-scripts.ts).
+// eslint-disable-next-line no-control-regex
+const hasControlCharacter = (s: string): boolean => /[\u0000-\u001f\u007f]/.test(s);
 
 export function validateDeclaration(
   d: Declaration,
@@ -11,6 +14,9 @@ export function validateDeclaration(
 ): string[] {
   const reasons: string[] = [];
   if (d.declarationId.trim() === '') reasons.push('empty declarationId');
+  if (hasControlCharacter(d.declarationId)) reasons.push('declarationId holds a control character');
+  if (d.bookingId !== null && hasControlCharacter(d.bookingId))
+    reasons.push('bookingId holds a control character');
   if (!Number.isInteger(d.amendment) || d.amendment < 0)
     reasons.push(`amendment ${d.amendment} is not a non-negative integer`);
   if (!Number.isFinite(d.submittedAt) || d.submittedAt <= 0)
@@ -23,6 +29,7 @@ export function validateDeclaration(
   ];
   for (const [role, p] of parties) {
     if (p.id.trim() === '') reasons.push(`${role} has no id`);
+    else if (hasControlCharacter(p.id)) reasons.push(`${role} id holds a control character`);
     if (!isCountry(p.country)) reasons.push(`${role} country "${p.country}" is not ISO 3166-1 alpha-2`);
   }
   if (d.vehicle.tractorPlate.trim() === '') reasons.push('vehicle has no tractor plate');

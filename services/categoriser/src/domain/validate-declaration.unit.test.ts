@@ -35,4 +35,15 @@ describe('validateDeclaration', () => {
       validateDeclaration(aDeclaration({ goods: [aLine({ hsCode: '9403600001' })] }), hs, ports),
     ).toEqual([]);
   });
+
+  test('identifiers holding control characters are rejected (they are Redis keys and list items)', () => {
+    const d = aDeclaration({ declarationId: 'KHG-1\nKHG-2', bookingId: 'BK\t1' });
+    d.consignor = { ...d.consignor, id: 'CN-1\n' };
+    expect(validateDeclaration(d, hs, ports)).toEqual([
+      'declarationId holds a control character',
+      'bookingId holds a control character',
+      'consignor id holds a control character',
+    ]);
+    expect(validateDeclaration(aDeclaration({ declarationId: 'KHG-Ω 1' }), hs, ports)).toEqual([]);
+  });
 });
