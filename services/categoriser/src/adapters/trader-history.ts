@@ -27,29 +27,10 @@ export interface BatchLookup {
 
 const pairKey = (d: Declaration) => `${d.consignor.id}|${d.consignee.id}`;
 
-/**
- * Adds a declaration's distinct traders to `into`. A declaration whose ids hold a newline (the
- * scripts' separator) is invalid and will be rejected: it looks up the empty id instead, so the
- * lists stay aligned.
- */
-function addParties(d: Declaration, into: Set<string>): void {
-  into.add(listItem(d.declarant.id));
-  into.add(listItem(d.consignor.id));
-  into.add(listItem(d.consignee.id));
-}
+// A declaration whose ids hold a newline (the scripts' separator) is invalid and will be rejected
+// (validate-declaration.ts): its lookup uses the empty id instead, so the lists stay aligned. What
+// is recorded comes from valid declarations and Kafka coordinates only.
 const listItem = (id: string) => (id.includes('\n') ? '' : id);
-
-/** Joins items for a script's list argument; recorded items come from valid declarations only. */
-function joined(items: Iterable<string>): string {
-  let out = '';
-  let first = true;
-  for (const item of items) {
-    if (item.includes('\n')) throw new Error(`history item holds a newline: ${JSON.stringify(item)}`);
-    out += first ? item : `\n${item}`;
-    first = false;
-  }
-  return out;
-}
 
 const count = (raw: string | undefined) => (raw ? Number(raw) : 0);
 
@@ -76,37 +57,42 @@ export function createTraderHistory(redis: Redis, prefix: string) {
     for (const d of slice) {
       decls.add(listItem(d.declarationId));
       pairs.add(listItem(pairKey(d)));
-      addParties(d, traders);
+      traders.add(listItem(d.declarant.id));
+      traders.add(listItem(d.consignor.id));
+      traders.add(listItem(d.consignee.id));
       if (d.bookingId !== null) bookings.add(listItem(d.bookingId));
     }
+    const [declList, pairList, traderList, bookingList] = [decls, pairs, traders, bookings].map((set) => [
+      ...set,
+    ]) as [string[], string[], string[], string[]];
     const reply = (await call(
       scripts.lookup,
       [
         prefix,
-        String(decls.size),
-        String(pairs.size),
-        String(traders.size),
-        String(bookings.size),
-        joined(decls),
-        joined(pairs),
-        joined(traders),
-        joined(bookings),
+        String(declList.length),
+        String(pairList.length),
+        String(traderList.length),
+        String(bookingList.length),
+        declList.join('\n'),
+        pairList.join('\n'),
+        traderList.join('\n'),
+        bookingList.join('\n'),
       ],
       'history lookup',
     )) as string;
     const values = reply.split('\n');
     let at = 0;
-    for (const id of decls) {
+    for (let i = 0; i < declList.length; i++) {
       const raw = values[at++];
       const bar = raw ? raw.indexOf('|') : -1;
       into.amendments.set(
-        id,
+        declList[i]!,
         raw && bar > 0 ? { amendment: Number(raw.slice(0, bar)), source: raw.slice(bar + 1) } : null,
       );
     }
-    for (const p of pairs) into.firstSeen.set(p, values[at++] || null);
-    for (const t of traders) {
-      into.stats.set(t, {
+    for (let i = 0; i < pairList.length; i++) into.firstSeen.set(pairList[i]!, values[at++] || null);
+    for (let i = 0; i < traderList.length; i++) {
+      into.stats.set(traderList[i]!, {
         declarations: count(values[at]),
         inspections: count(values[at + 1]),
         findings: count(values[at + 2]),
@@ -114,41 +100,46 @@ export function createTraderHistory(redis: Redis, prefix: string) {
       });
       at += 4;
     }
-    for (const b of bookings) {
+    for (let i = 0; i < bookingList.length; i++) {
       const mass = values[at++];
-      into.bookedMass.set(b, mass ? Number(mass) : null);
+      into.bookedMass.set(bookingList[i]!, mass ? Number(mass) : null);
     }
   };
 
   /** Writes one slice's records (one script call); slices run in order on the same connection. */
   const recordSlice = async (slice: { declaration: Declaration; source: string; isNew: boolean }[]) => {
-    const declFields: string[] = [];
-    const pairFields = new Map<string, string>();
+    const declItems: string[] = [];
+    const pairSources = new Map<string, string>();
     const newDeclarations = new Map<string, number>();
-    const parties = new Set<string>();
+    const counted = (trader: string) => newDeclarations.set(trader, (newDeclarations.get(trader) ?? 0) + 1);
     for (const { declaration: d, source, isNew } of slice) {
-      declFields.push(d.declarationId, `${d.amendment}|${source}`);
+      declItems.push(d.declarationId, `${d.amendment}|${source}`);
       const pair = pairKey(d);
-      if (!pairFields.has(pair)) pairFields.set(pair, source);
+      if (!pairSources.has(pair)) pairSources.set(pair, source);
       if (!isNew) continue;
-      parties.clear();
-      addParties(d, parties);
-      for (const t of parties) newDeclarations.set(t, (newDeclarations.get(t) ?? 0) + 1);
+      // Its distinct traders, without a set per declaration.
+      const a = d.declarant.id;
+      const b = d.consignor.id;
+      const c = d.consignee.id;
+      counted(a);
+      if (b !== a) counted(b);
+      if (c !== a && c !== b) counted(c);
     }
+    // forEach, not for-of: no [key, value] array per entry.
     const pairItems: string[] = [];
-    for (const [pair, source] of pairFields) pairItems.push(pair, source);
+    pairSources.forEach((source, pair) => pairItems.push(pair, source));
     const traderItems: string[] = [];
-    for (const [trader, n] of newDeclarations) traderItems.push(trader, String(n));
+    newDeclarations.forEach((n, trader) => traderItems.push(trader, String(n)));
     await call(
       scripts.record,
       [
         prefix,
         String(slice.length),
-        String(pairFields.size),
+        String(pairSources.size),
         String(newDeclarations.size),
-        joined(declFields),
-        joined(pairItems),
-        joined(traderItems),
+        declItems.join('\n'),
+        pairItems.join('\n'),
+        traderItems.join('\n'),
       ],
       'history update',
     );

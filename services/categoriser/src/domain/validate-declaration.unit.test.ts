@@ -46,4 +46,20 @@ describe('validateDeclaration', () => {
     ]);
     expect(validateDeclaration(aDeclaration({ declarationId: 'KHG-Ω 1' }), hs, ports)).toEqual([]);
   });
+
+  test('a line number used twice is reported once, at its second use', () => {
+    const goods = [aLine({ lineNo: 1 }), aLine({ lineNo: 2 }), aLine({ lineNo: 1 }), aLine({ lineNo: 3 })];
+    expect(validateDeclaration(aDeclaration({ goods }), hs, ports)).toEqual([
+      'line 1: duplicate line number',
+    ]);
+  });
+
+  test('an HS code of an unknown subheading is reported whether or not it was seen before', () => {
+    const d = aDeclaration({
+      goods: [aLine({ hsCode: '9403600001' }), aLine({ lineNo: 2, hsCode: '9403700001' })],
+    });
+    expect(validateDeclaration(d, hs, ports)).toEqual(['line 2: unknown HS subheading 940370']);
+    expect(validateDeclaration(d, hs, ports)).toEqual(['line 2: unknown HS subheading 940370']);
+    expect(validateDeclaration(d, new Set([...hs, '940370']), ports)).toEqual([]);
+  });
 });
