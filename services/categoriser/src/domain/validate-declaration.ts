@@ -15,7 +15,7 @@ const subheadingsKnown = new WeakMap<ReadonlySet<string>, Map<string, boolean>>(
 const MAX_REMEMBERED = 100_000;
 function knownSubheading(knownHsCodes: ReadonlySet<string>, hsCode: string): boolean {
   let known = subheadingsKnown.get(knownHsCodes);
-  if (known === undefined) subheadingsKnown.set(knownHsCodes, (known = new Map()));
+  if (known === undefined) subheadingsKnown.set(knownHsCodes, (known = new Map<string, boolean>()));
   let answer = known.get(hsCode);
   if (answer === undefined) {
     answer = knownHsCodes.has(hsCode.slice(0, 6));
