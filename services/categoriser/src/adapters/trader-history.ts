@@ -17,7 +17,7 @@ import { luaScript, scriptCallSlices, type Redis } from '@clearway/redis';
 import { asRetriable } from '@clearway/kafka';
 import type { Declaration } from '@clearway/schemas';
 import type { AmendmentState } from '../domain/amendments.ts';
-import type { DecisionContext, TraderStats } from '../domain/index.ts';
+import { forEachDistinctTrader, type DecisionContext, type TraderStats } from '../domain/index.ts';
 import { lookupScript, recordScript } from './trader-history-scripts.ts';
 
 export interface BatchLookup {
@@ -116,14 +116,7 @@ export function createTraderHistory(redis: Redis, prefix: string) {
       declItems.push(d.declarationId, `${d.amendment}|${source}`);
       const pair = pairKey(d);
       if (!pairSources.has(pair)) pairSources.set(pair, source);
-      if (!isNew) continue;
-      // Its distinct traders, without a set per declaration.
-      const a = d.declarant.id;
-      const b = d.consignor.id;
-      const c = d.consignee.id;
-      counted(a);
-      if (b !== a) counted(b);
-      if (c !== a && c !== b) counted(c);
+      if (isNew) forEachDistinctTrader(d, counted);
     }
     // forEach, not for-of: no [key, value] array per entry.
     const pairItems: string[] = [];

@@ -5,6 +5,7 @@ export type { RulesetSource, ManagedListSource } from './ruleset-schema.ts';
 export { compileRuleset, canonicalRulesetJson, type CompileOptions } from './compile-ruleset.ts';
 export { assess, type Assessment } from './assess.ts';
 export { validateDeclaration } from './validate-declaration.ts';
+export { forEachDistinctTrader } from './distinct-traders.ts';
 export { RulesetError, formatPath, type RulesetProblem, type RulesetPath } from './ruleset-error.ts';
 export { inputHash } from './input-hash.ts';
 export { formatAssessment } from './format-assessment.ts';

@@ -2,11 +2,11 @@
 // traders whose history an inspection result updates. Carried with the decision so the dispatcher
 // reads one topic and can never meet an assessment whose declaration it has not seen yet.
 import type { Declaration, RoutingFacts } from '@clearway/schemas';
+import { forEachDistinctTrader } from './distinct-traders.ts';
 
 export function routingFacts(d: Declaration): RoutingFacts {
-  const traders = [d.declarant.id];
-  if (d.consignor.id !== d.declarant.id) traders.push(d.consignor.id);
-  if (d.consignee.id !== d.declarant.id && d.consignee.id !== d.consignor.id) traders.push(d.consignee.id);
+  const traders: string[] = [];
+  forEachDistinctTrader(d, (t) => traders.push(t));
   return {
     tractorPlate: d.vehicle.tractorPlate,
     bookingId: d.bookingId,
