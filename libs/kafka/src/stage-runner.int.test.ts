@@ -353,6 +353,55 @@ describe('stage runner against the real broker and registry', () => {
     expect(new Set(moved).size).toBe(total);
   });
 
+  it('lets no batch commit past a failed commit, not even one already queued behind it: nothing lost or doubled', async () => {
+    const { serde, topics } = platform;
+    const total = 6000;
+    await publish(
+      Array.from({ length: total }, (_, i) => ({
+        key: `CFAIL-${i}`,
+        value: serde.encode(topics.declarations, sampleDeclaration({ declarationId: `CFAIL-${i}` })),
+      })),
+    );
+    // The third batch handled also outputs a record the broker refuses (over its 1 MiB message
+    // limit), once: its commit fails after sending 8 MiB, slowly enough that the next fetch's batches
+    // (over 100 records each, so handled while a commit runs) are queued for the commit after it.
+    // That commit must not go ahead: its offsets would pass the failed records. (Traced here: it
+    // used to start with the old epoch, and was stopped only by the restart's leaving the group
+    // first, a race; the failed commit now marks everything fetched before it at once.)
+    let batches = 0;
+    let refused = false;
+    const huge = sampleDeclaration({ declarationId: 'CFAIL-HUGE' });
+    huge.goods[0]!.description = 'x'.repeat(8 * 1024 * 1024);
+    const stage = createStage<Declaration>(platform, {
+      name: 'passthrough',
+      groupId: `${platform.prefix}g-commit-fails`,
+      inputTopics: [topics.declarations],
+      deadLetterTopic: topics.dlqCategoriser,
+      validate,
+      maxBytesPerPartition: 96 * 1024,
+      partitionsConsumedConcurrently: 6, // every partition in every fetch, so every commit
+      handle: async (batch) => {
+        const out = batch.map((r) => ({
+          records: [{ topic: outputTopic(), key: r.value.declarationId, value: r.value }],
+        }));
+        if (++batches === 3 && !refused) {
+          refused = true;
+          out[0]!.records.push({ topic: outputTopic(), key: huge.declarationId, value: huge });
+        }
+        return out;
+      },
+    });
+    await consumeWholeInput(stage);
+    const passed = (await readTopic<Declaration>(platform.kafka, serde, outputTopic(), { idleMs: 1_000 }))
+      .map((o) => o.value.declarationId)
+      .filter((id) => id.startsWith('CFAIL-'));
+    expect(refused).toBe(true);
+    expect(stage.counts().restarts).toBeGreaterThan(0); // the failure path was taken
+    expect(passed).not.toContain('CFAIL-HUGE');
+    expect(passed).toHaveLength(total);
+    expect(new Set(passed).size).toBe(total);
+  });
+
   it('goes back to the committed offsets when a commit fails (its producer fenced): nothing lost or doubled', async () => {
     const { serde, topics, kafka } = platform;
     const total = 2000;

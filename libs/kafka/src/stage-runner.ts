@@ -350,6 +350,21 @@ export function createStage<T>(
     );
     const items = all.filter((_, i) => !outcomes[i]);
     if (items.length === 0) return outcomes;
+    try {
+      await publishTogether(items);
+    } catch (error) {
+      // Now, before the commit group starts the next commit (it does so as soon as this one
+      // settles): no batch fetched before this failure may commit, or its offsets would pass the
+      // failed records without their outputs. Left to the items' rejection handlers, which run
+      // later, the next commit's check above would still see the old epoch.
+      commitFailed(error, items[0]!);
+      throw error;
+    }
+    return outcomes;
+  };
+
+  /** One transaction: the items' outputs and their consumed offsets. */
+  const publishTogether = async (items: Committable[]): Promise<void> => {
     const offsets = new Map<string, { partition: number; offset: string }[]>();
     const byTopic = new Map<string, Message[]>();
     for (const item of items) {
@@ -370,7 +385,7 @@ export function createStage<T>(
       // idempotent per input record, so a redelivery after a crash rewrites the same. The group
       // refuses the commit of a member whose generation is stale.
       await items[0]!.commitWithoutTransaction({ topics });
-      return outcomes;
+      return;
     }
     const member = await theProducer();
     const transaction = await member.transaction();
@@ -387,7 +402,6 @@ export function createStage<T>(
       await dropProducer(); // fenced or broken: the next commit starts a new producer
       throw error;
     }
-    return outcomes;
   };
 
   /**
