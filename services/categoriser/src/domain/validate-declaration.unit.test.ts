@@ -62,4 +62,39 @@ describe('validateDeclaration', () => {
     expect(validateDeclaration(d, hs, ports)).toEqual(['line 2: unknown HS subheading 940370']);
     expect(validateDeclaration(d, new Set([...hs, '940370']), ports)).toEqual([]);
   });
+
+  test('formats are checked at their bounds: HS digits, currency and country letters, UN numbers, blanks', () => {
+    const lineReasons = (line: Parameters<typeof aLine>[0]) =>
+      validateDeclaration(aDeclaration({ goods: [aLine(line)] }), hs, ports);
+    expect(lineReasons({ hsCode: '94036' })).toEqual(['line 1: HS code "94036" is not 6 to 10 digits']);
+    expect(lineReasons({ hsCode: '94036000011' })).toEqual([
+      'line 1: HS code "94036000011" is not 6 to 10 digits',
+    ]);
+    expect(lineReasons({ hsCode: '94036O' })).toEqual(['line 1: HS code "94036O" is not 6 to 10 digits']);
+    expect(lineReasons({ hsCode: '940360' })).toEqual([]);
+    expect(lineReasons({ currency: 'usd' })).toEqual(['line 1: currency "usd" is not ISO 4217']);
+    expect(lineReasons({ currency: 'US' })).toEqual(['line 1: currency "US" is not ISO 4217']);
+    expect(lineReasons({ currency: ' \u00a0' })).toEqual(['line 1: empty currency']);
+    expect(lineReasons({ originCountry: 'C' })).toEqual(['line 1: origin "C" is not ISO 3166-1 alpha-2']);
+    expect(lineReasons({ originCountry: 'cN' })).toEqual(['line 1: origin "cN" is not ISO 3166-1 alpha-2']);
+    expect(lineReasons({ dangerousGoods: { unNumber: '123', hazardClass: '3' } })).toEqual([
+      'line 1: UN number "123" is not four digits',
+    ]);
+    expect(lineReasons({ dangerousGoods: { unNumber: '12a4', hazardClass: '3' } })).toEqual([
+      'line 1: UN number "12a4" is not four digits',
+    ]);
+    expect(lineReasons({ dangerousGoods: { unNumber: '1203', hazardClass: '3' } })).toEqual([]);
+
+    const d = aDeclaration({ declarationId: '\u3000 ' });
+    d.declarant = { ...d.declarant, id: ' ', country: 'KAZ' };
+    d.consignee = { ...d.consignee, id: 'KZ\u007f1' };
+    d.vehicle = { ...d.vehicle, tractorPlate: '\t' };
+    expect(validateDeclaration(d, hs, ports)).toEqual([
+      'empty declarationId',
+      'declarant has no id',
+      'declarant country "KAZ" is not ISO 3166-1 alpha-2',
+      'consignee id holds a control character',
+      'vehicle has no tractor plate',
+    ]);
+  });
 });
