@@ -22,6 +22,7 @@ export {
   type InboundRecord,
   type OutboundRecord,
   type Disposition,
+  type HandleContext,
 } from './stage-runner.ts';
 export { RetriableError, RecordRejected, asRetriable, type DeadLetterCode } from './errors.ts';
 export { readWindow, type RawRecord, type ReadSummary, type TopicRange } from './read-window.ts';

@@ -402,6 +402,61 @@ describe('stage runner against the real broker and registry', () => {
     expect(new Set(passed).size).toBe(total);
   });
 
+  it("commits a batch only once its handler's beforeCommit work is done, and goes back when that work fails", async () => {
+    const { serde, topics } = platform;
+    const total = 3000;
+    await publish(
+      Array.from({ length: total }, (_, i) => ({
+        key: `WORK-${i}`,
+        value: serde.encode(topics.declarations, sampleDeclaration({ declarationId: `WORK-${i}` })),
+      })),
+    );
+    // Every batch's work takes a while and marks its first record done; the fourth batch's work
+    // fails, once. A batch committed before its work was done would be seen by afterCommit.
+    const done = new Set<string>();
+    const committedEarly: string[] = [];
+    let batches = 0;
+    let failed = false;
+    const stage = createStage<Declaration>(platform, {
+      name: 'passthrough',
+      groupId: `${platform.prefix}g-before-commit`,
+      inputTopics: [topics.declarations],
+      deadLetterTopic: topics.dlqCategoriser,
+      validate,
+      maxBytesPerPartition: 64 * 1024,
+      handle: async (batch, { beforeCommit }) => {
+        const first = `${batch[0]!.partition}:${batch[0]!.offset}`;
+        const fail = ++batches === 4 && !failed;
+        failed ||= fail;
+        beforeCommit(
+          new Promise<void>((resolve, reject) =>
+            setTimeout(() => {
+              if (fail) return reject(new Error('state write failed'));
+              done.add(first);
+              resolve();
+            }, 40),
+          ),
+        );
+        return batch.map((r) => ({
+          records: [{ topic: outputTopic(), key: r.value.declarationId, value: r.value }],
+        }));
+      },
+      afterCommit: (batch) => {
+        const first = `${batch[0]!.partition}:${batch[0]!.offset}`;
+        if (!done.has(first)) committedEarly.push(first);
+      },
+    });
+    await consumeWholeInput(stage);
+    const passed = (await readTopic<Declaration>(platform.kafka, serde, outputTopic(), { idleMs: 1_000 }))
+      .map((o) => o.value.declarationId)
+      .filter((id) => id.startsWith('WORK-'));
+    expect(failed).toBe(true);
+    expect(stage.counts().restarts).toBeGreaterThan(0);
+    expect(committedEarly).toEqual([]);
+    expect(passed).toHaveLength(total);
+    expect(new Set(passed).size).toBe(total);
+  });
+
   it('goes back to the committed offsets when a commit fails (its producer fenced): nothing lost or doubled', async () => {
     const { serde, topics, kafka } = platform;
     const total = 2000;

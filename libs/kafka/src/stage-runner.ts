@@ -41,6 +41,18 @@ export interface OutboundRecord {
 export type Disposition =
   { records: OutboundRecord[] } | { reject: { code: DeadLetterCode; reason: string } };
 
+export interface HandleContext {
+  heartbeat: () => Promise<void>;
+  /**
+   * Work the batch's commit waits for, and fails with (e.g. state written for these records, which
+   * must be in place before the outputs commit). The handler returns without waiting for it, so the
+   * stage encodes the outputs and kafkajs fetches on while it runs. If it fails, the commit fails
+   * and the stage goes back to the committed offsets, as after any failed commit. Only the attempt
+   * that returned counts: work registered by an attempt that threw and was retried is dropped.
+   */
+  beforeCommit: (work: Promise<unknown>) => void;
+}
+
 export interface StageDefinition<T> {
   /** Stage name: dead letters, metrics and logs carry it. */
   name: string;
@@ -56,7 +68,7 @@ export interface StageDefinition<T> {
    */
   inputFields?: Readonly<Record<string, FieldSelection>>;
   /** Handles one partition's batch; returns one disposition per record, in order. */
-  handle: (batch: InboundRecord<T>[], context: { heartbeat: () => Promise<void> }) => Promise<Disposition[]>;
+  handle: (batch: InboundRecord<T>[], context: HandleContext) => Promise<Disposition[]>;
   /** Called after a partition batch is committed (e.g. to update caches that must follow commits). */
   afterCommit?: (batch: InboundRecord<T>[]) => void;
   /**
@@ -131,6 +143,8 @@ interface Committable {
   epoch: number;
   consumed: number;
   accepted: InboundRecord<unknown>[];
+  /** The handler's `beforeCommit` work; rejects if any of it failed. */
+  ready: Promise<unknown>;
   commitWithoutTransaction: (offsets: { topics: TopicOffsets[] }) => Promise<void>;
 }
 
@@ -363,8 +377,9 @@ export function createStage<T>(
     return outcomes;
   };
 
-  /** One transaction: the items' outputs and their consumed offsets. */
+  /** One transaction: the items' outputs and their consumed offsets, once their handlers' work is done. */
   const publishTogether = async (items: Committable[]): Promise<void> => {
+    await Promise.all(items.map((i) => i.ready));
     const offsets = new Map<string, { partition: number; offset: string }[]>();
     const byTopic = new Map<string, Message[]>();
     for (const item of items) {
@@ -563,19 +578,32 @@ export function createStage<T>(
       }
     }
 
+    let work: Promise<unknown>[] = [];
     if (accepted.length > 0) {
-      const dispositions = await retryWithBackoff(() => definition.handle(accepted, { heartbeat }), {
-        maxAttempts,
-        isRetriable: (error) => error instanceof RetriableError,
-        onRetry: async (error, attempt, delayMs) => {
-          retryCounter.inc(labels);
-          logger.warn(
-            { err: (error as Error).message, attempt, delayMs, topic, partition },
-            'transient failure, retrying batch',
-          );
-          await heartbeat();
+      const dispositions = await retryWithBackoff(
+        () => {
+          // Each attempt its own list, so one that threw leaves nothing for the commit to wait for.
+          const mine: Promise<unknown>[] = [];
+          work = mine;
+          const beforeCommit = (w: Promise<unknown>) => {
+            w.catch(() => undefined); // handled: a failure reaches the commit through `ready`
+            mine.push(w);
+          };
+          return definition.handle(accepted, { heartbeat, beforeCommit });
         },
-      });
+        {
+          maxAttempts,
+          isRetriable: (error) => error instanceof RetriableError,
+          onRetry: async (error, attempt, delayMs) => {
+            retryCounter.inc(labels);
+            logger.warn(
+              { err: (error as Error).message, attempt, delayMs, topic, partition },
+              'transient failure, retrying batch',
+            );
+            await heartbeat();
+          },
+        },
+      );
       if (dispositions.length !== accepted.length)
         throw new Error(
           `${definition.name}: handler returned ${dispositions.length} dispositions for ${accepted.length} records`,
@@ -604,7 +632,10 @@ export function createStage<T>(
         });
       }
     }
+    const ready = Promise.all(work);
+    ready.catch(() => undefined); // a batch discarded before its commit never waits for it
     return {
+      ready,
       epoch: fetchedIn,
       consumed: messages.length,
       membership,

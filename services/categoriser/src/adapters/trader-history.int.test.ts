@@ -121,4 +121,29 @@ describe('trader history in Redis', () => {
     expect(again.context(declarations[0]!, 'elsewhere').declarant?.declarations).toBe(1);
     expect(again.context(declarations[0]!, 'elsewhere').pairSeenBefore).toBe(true);
   });
+
+  it("reads a batch's writes that were not awaited, even when Redis lost its scripts in between", async () => {
+    const { redis } = platform;
+    const prefix = `${platform.prefix}unawaited:`;
+    const history = createTraderHistory(redis, prefix);
+    const first = Array.from({ length: 50 }, (_, i) =>
+      sampleDeclaration({
+        declarationId: `UW-${i}`,
+        consignor: { id: `UW-CNOR-${i}`, name: 'Shipper', country: 'CN', aeo: null },
+      }),
+    );
+    // Only the lookup script is loaded: the record goes out as EVALSHA, is refused (NOSCRIPT) and is
+    // sent again as EVAL, after a lookup issued behind it has already gone out.
+    await redis.script('FLUSH');
+    await history.lookup(first.slice(0, 1));
+    const recorded = history.record(
+      first.map((declaration, i) => ({ declaration, source: `t:0:${i}`, isNew: true })),
+    );
+    const lookup = await history.lookup(first);
+    await recorded;
+    for (const [i, d] of first.entries()) {
+      expect(lookup.amendmentState(d.declarationId)).toEqual({ amendment: d.amendment, source: `t:0:${i}` });
+      expect(lookup.context(d, 'another').consignor?.declarations).toBe(1);
+    }
+  });
 });

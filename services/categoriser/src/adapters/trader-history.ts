@@ -37,6 +37,13 @@ const count = (raw: string | undefined) => (raw ? Number(raw) : 0);
 export function createTraderHistory(redis: Redis, prefix: string) {
   const scripts = { lookup: luaScript(redis, lookupScript), record: luaScript(redis, recordScript) };
 
+  // Writes not yet settled. A batch's record is not awaited by its handler (the stage's commit waits
+  // for it), so the next batch of the same partition can be handled while it runs; its reads must
+  // still see those writes. One connection executes commands in order, but a write can be sent again
+  // later (EVAL after NOSCRIPT, when Redis lost its script cache), so lookups wait for writes issued
+  // before them rather than trusting the order on the wire.
+  let writes: Promise<unknown> = Promise.resolve();
+
   const call = (script: (...args: string[]) => Promise<unknown>, args: string[], what: string) =>
     asRetriable('REDIS_UNAVAILABLE', `redis ${what}`, () => script(...args));
 
@@ -150,6 +157,7 @@ export function createTraderHistory(redis: Redis, prefix: string) {
       const stats = new Map<string, TraderStats>();
       const bookedMass = new Map<string, number | null>();
       const into = { amendments, firstSeen, stats, bookedMass };
+      await writes;
       await Promise.all(scriptCallSlices(batch).map((slice) => lookupSlice(slice, into)));
 
       return {
@@ -172,8 +180,12 @@ export function createTraderHistory(redis: Redis, prefix: string) {
      * One round trip: record what the batch assessed, before its transaction commits. `isNew` says
      * the declaration had no recorded amendment at lookup, so it counts once in its traders' history.
      */
-    async record(assessed: { declaration: Declaration; source: string; isNew: boolean }[]): Promise<void> {
-      await Promise.all(scriptCallSlices(assessed).map(recordSlice));
+    record(assessed: { declaration: Declaration; source: string; isNew: boolean }[]): Promise<void> {
+      const done = Promise.all(scriptCallSlices(assessed).map(recordSlice)).then(() => undefined);
+      // Settled either way: a failed write fails its own batch's commit, which sends the stage back
+      // to the committed offsets; a lookup after it only needs it to be over.
+      writes = Promise.all([writes, done.catch(() => undefined)]);
+      return done;
     },
   };
 }

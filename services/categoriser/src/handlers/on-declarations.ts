@@ -1,4 +1,4 @@
-import type { Disposition, InboundRecord, OutboundRecord } from '@clearway/kafka';
+import type { Disposition, HandleContext, InboundRecord, OutboundRecord } from '@clearway/kafka';
 import type { Declaration, RiskAssessment, RulesetPublished } from '@clearway/schemas';
 import type { TopicNames } from '@clearway/infra';
 import { assess, validateDeclaration, type CompiledRuleset } from '../domain/index.ts';
@@ -32,7 +32,10 @@ export function createOnDeclarations(deps: CategoriserDeps) {
   const published = new Set<string>();
   const publishing = new Map<string, string>(); // first record of a batch → version it publishes
 
-  const handle = async (batch: InboundRecord<Declaration>[]): Promise<Disposition[]> => {
+  const handle = async (
+    batch: InboundRecord<Declaration>[],
+    stage: Pick<HandleContext, 'beforeCommit'>,
+  ): Promise<Disposition[]> => {
     const active = deps.ruleset(); // one version for the whole batch
     const lookup = await deps.history.lookup(batch.map((r) => r.value));
     const latest = new Map<string, { amendment: number; source: string }>();
@@ -90,7 +93,11 @@ export function createOnDeclarations(deps: CategoriserDeps) {
       };
       first?.records.push({ topic: deps.topics.rulesets, key: published.version, value: published });
     }
-    await deps.history.record(assessed);
+    // Written before the transaction commits (a retry finds these writes by their source), but not
+    // waited for here: the stage encodes the outputs and kafkajs fetches on meanwhile. Waiting here
+    // was most of the thread's idle fifth in bench:categoriser; not waiting, 15.9k against 14.8k
+    // declarations/s (three alternating runs each).
+    stage.beforeCommit(deps.history.record(assessed));
     return dispositions;
   };
 
