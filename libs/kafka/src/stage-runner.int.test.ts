@@ -77,6 +77,24 @@ describe('stage runner against the real broker and registry', () => {
     await producer.disconnect();
   };
 
+  /** Publishes `total` sample declarations with ids `<prefix>-0`, `<prefix>-1`, … */
+  const publishNumbered = async (prefix: string, total: number) =>
+    publish(
+      Array.from({ length: total }, (_, i) => ({
+        key: `${prefix}-${i}`,
+        value: platform.serde.encode(
+          platform.topics.declarations,
+          sampleDeclaration({ declarationId: `${prefix}-${i}` }),
+        ),
+      })),
+    );
+
+  /** Declaration ids on the output topic that start with `<prefix>-`, in the order read. */
+  const outputIds = async (prefix: string) =>
+    (await readTopic<Declaration>(platform.kafka, platform.serde, outputTopic(), { idleMs: 1_000 }))
+      .map((o) => o.value.declarationId)
+      .filter((id) => id.startsWith(`${prefix}-`));
+
   /**
    * Runs a fresh stage until it has consumed everything on the declarations topic so far; the topic
    * is shared with the other tests here (and their bad records).
@@ -354,14 +372,9 @@ describe('stage runner against the real broker and registry', () => {
   });
 
   it('lets no batch commit past a failed commit, not even one already queued behind it: nothing lost or doubled', async () => {
-    const { serde, topics } = platform;
+    const { topics } = platform;
     const total = 6000;
-    await publish(
-      Array.from({ length: total }, (_, i) => ({
-        key: `CFAIL-${i}`,
-        value: serde.encode(topics.declarations, sampleDeclaration({ declarationId: `CFAIL-${i}` })),
-      })),
-    );
+    await publishNumbered('CFAIL', total);
     // The third batch handled also outputs a record the broker refuses (over its 1 MiB message
     // limit), once: its commit fails after sending 8 MiB, slowly enough that the next fetch's batches
     // (over 100 records each, so handled while a commit runs) are queued for the commit after it.
@@ -392,9 +405,7 @@ describe('stage runner against the real broker and registry', () => {
       },
     });
     await consumeWholeInput(stage);
-    const passed = (await readTopic<Declaration>(platform.kafka, serde, outputTopic(), { idleMs: 1_000 }))
-      .map((o) => o.value.declarationId)
-      .filter((id) => id.startsWith('CFAIL-'));
+    const passed = await outputIds('CFAIL');
     expect(refused).toBe(true);
     expect(stage.counts().restarts).toBeGreaterThan(0); // the failure path was taken
     expect(passed).not.toContain('CFAIL-HUGE');
@@ -403,14 +414,9 @@ describe('stage runner against the real broker and registry', () => {
   });
 
   it("commits a batch only once its handler's beforeCommit work is done, and goes back when that work fails", async () => {
-    const { serde, topics } = platform;
+    const { topics } = platform;
     const total = 3000;
-    await publish(
-      Array.from({ length: total }, (_, i) => ({
-        key: `WORK-${i}`,
-        value: serde.encode(topics.declarations, sampleDeclaration({ declarationId: `WORK-${i}` })),
-      })),
-    );
+    await publishNumbered('WORK', total);
     // Every batch's work takes a while and marks its first record done; the fourth batch's work
     // fails, once. A batch committed before its work was done would be seen by afterCommit.
     const done = new Set<string>();
@@ -447,9 +453,7 @@ describe('stage runner against the real broker and registry', () => {
       },
     });
     await consumeWholeInput(stage);
-    const passed = (await readTopic<Declaration>(platform.kafka, serde, outputTopic(), { idleMs: 1_000 }))
-      .map((o) => o.value.declarationId)
-      .filter((id) => id.startsWith('WORK-'));
+    const passed = await outputIds('WORK');
     expect(failed).toBe(true);
     expect(stage.counts().restarts).toBeGreaterThan(0);
     expect(committedEarly).toEqual([]);
@@ -458,14 +462,9 @@ describe('stage runner against the real broker and registry', () => {
   });
 
   it('goes back to the committed offsets when a commit fails (its producer fenced): nothing lost or doubled', async () => {
-    const { serde, topics, kafka } = platform;
+    const { serde, kafka } = platform;
     const total = 2000;
-    await publish(
-      Array.from({ length: total }, (_, i) => ({
-        key: `FENCE-${i}`,
-        value: serde.encode(topics.declarations, sampleDeclaration({ declarationId: `FENCE-${i}` })),
-      })),
-    );
+    await publishNumbered('FENCE', total);
     const groupId = `${platform.prefix}g-fence`;
     let fenced = false;
     // Mid-stream, another producer takes the stage's transactional id: the stage's producer is fenced
