@@ -44,6 +44,12 @@ describe('stage runner against the real broker and registry', () => {
   });
   afterAll(async () => platform.close());
 
+  /** Each declaration of a batch to the output topic, unchanged. */
+  const echoed = (batch: InboundRecord<Declaration>[]) =>
+    batch.map((r) => ({
+      records: [{ topic: outputTopic(), key: r.value.declarationId, value: r.value }],
+    }));
+
   const passThrough = (
     groupId: string,
     onBatch?: (n: number) => Promise<void>,
@@ -61,9 +67,7 @@ describe('stage runner against the real broker and registry', () => {
       validate,
       handle: async (batch) => {
         await onBatch?.(++batches);
-        return batch.map((r) => ({
-          records: [{ topic: outputTopic(), key: r.value.declarationId, value: r.value }],
-        }));
+        return echoed(batch);
       },
       partitionsConsumedConcurrently: 3,
     });
@@ -362,9 +366,7 @@ describe('stage runner against the real broker and registry', () => {
     );
     await second.stop();
 
-    const moved = (await readTopic<Declaration>(platform.kafka, serde, outputTopic(), { idleMs: 1_000 }))
-      .map((o) => o.value.declarationId)
-      .filter((id) => id.startsWith('MOVE-'));
+    const moved = await outputIds('MOVE');
     expect(firstAtLeave).toBeLessThan(before + total); // the first member left mid-stream
     expect(second.counts().consumed).toBeGreaterThan(0);
     expect(moved).toHaveLength(total);
@@ -394,9 +396,7 @@ describe('stage runner against the real broker and registry', () => {
       maxBytesPerPartition: 96 * 1024,
       partitionsConsumedConcurrently: 6, // every partition in every fetch, so every commit
       handle: async (batch) => {
-        const out = batch.map((r) => ({
-          records: [{ topic: outputTopic(), key: r.value.declarationId, value: r.value }],
-        }));
+        const out = echoed(batch);
         if (++batches === 3 && !refused) {
           refused = true;
           out[0]!.records.push({ topic: outputTopic(), key: huge.declarationId, value: huge });
@@ -443,9 +443,7 @@ describe('stage runner against the real broker and registry', () => {
             }, 40),
           ),
         );
-        return batch.map((r) => ({
-          records: [{ topic: outputTopic(), key: r.value.declarationId, value: r.value }],
-        }));
+        return echoed(batch);
       },
       afterCommit: (batch) => {
         const first = `${batch[0]!.partition}:${batch[0]!.offset}`;
@@ -496,9 +494,7 @@ describe('stage runner against the real broker and registry', () => {
       120_000,
     );
     await stage.stop();
-    const passed = (await readTopic<Declaration>(kafka, serde, outputTopic(), { idleMs: 1_000 }))
-      .map((o) => o.value.declarationId)
-      .filter(isFence);
+    const passed = await outputIds('FENCE');
     expect(fenced).toBe(true);
     expect(stage.counts().restarts).toBeGreaterThan(0); // the failure path was taken
     expect(passed).toHaveLength(total);
