@@ -17,15 +17,13 @@ import { luaScript, scriptCallSlices, type Redis } from '@clearway/redis';
 import { asRetriable } from '@clearway/kafka';
 import type { Declaration } from '@clearway/schemas';
 import type { AmendmentState } from '../domain/amendments.ts';
-import { forEachDistinctTrader, type DecisionContext, type TraderStats } from '../domain/index.ts';
+import { forEachDistinctTrader, pairKey, type DecisionContext, type TraderStats } from '../domain/index.ts';
 import { lookupScript, recordScript } from './trader-history-scripts.ts';
 
 export interface BatchLookup {
   context(d: Declaration, source: string): DecisionContext;
   amendmentState(declarationId: string): AmendmentState | null;
 }
-
-const pairKey = (d: Declaration) => `${d.consignor.id}|${d.consignee.id}`;
 
 // A declaration whose ids hold a newline (the scripts' separator) is invalid and will be rejected
 // (validate-declaration.ts): its lookup uses the empty id instead, so the lists stay aligned. What
@@ -61,12 +59,11 @@ export function createTraderHistory(redis: Redis, prefix: string) {
     const pairs = new Set<string>();
     const traders = new Set<string>();
     const bookings = new Set<string>();
+    const addTrader = (id: string) => traders.add(listItem(id));
     for (const d of slice) {
       decls.add(listItem(d.declarationId));
       pairs.add(listItem(pairKey(d)));
-      traders.add(listItem(d.declarant.id));
-      traders.add(listItem(d.consignor.id));
-      traders.add(listItem(d.consignee.id));
+      forEachDistinctTrader(d, addTrader);
       if (d.bookingId !== null) bookings.add(listItem(d.bookingId));
     }
     const [declList, pairList, traderList, bookingList] = [decls, pairs, traders, bookings].map((set) => [

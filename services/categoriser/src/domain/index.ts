@@ -6,6 +6,7 @@ export { compileRuleset, canonicalRulesetJson, type CompileOptions } from './com
 export { assess, type Assessment } from './assess.ts';
 export { validateDeclaration } from './validate-declaration.ts';
 export { forEachDistinctTrader } from './distinct-traders.ts';
+export { pairKey } from './pair-key.ts';
 export { RulesetError, formatPath, type RulesetProblem, type RulesetPath } from './ruleset-error.ts';
 export { inputHash } from './input-hash.ts';
 export { formatAssessment } from './format-assessment.ts';

@@ -1,7 +1,7 @@
 import type { Disposition, HandleContext, InboundRecord, OutboundRecord } from '@clearway/kafka';
 import type { Declaration, RiskAssessment, RulesetPublished } from '@clearway/schemas';
 import type { TopicNames } from '@clearway/infra';
-import { assess, validateDeclaration, type CompiledRuleset } from '../domain/index.ts';
+import { assess, pairKey, validateDeclaration, type CompiledRuleset } from '../domain/index.ts';
 import { judgeAmendment } from '../domain/amendments.ts';
 import { routingFacts } from '../domain/routing-facts.ts';
 import type { TraderHistory } from '../adapters/trader-history.ts';
@@ -60,7 +60,7 @@ export function createOnDeclarations(deps: CategoriserDeps) {
       const isNew = !latest.has(d.declarationId) && lookup.amendmentState(d.declarationId) === null;
       latest.set(d.declarationId, { amendment: d.amendment, source });
 
-      const pair = `${d.consignor.id}|${d.consignee.id}`;
+      const pair = pairKey(d);
       const context = lookup.context(d, source);
       if (pairsInBatch.has(pair)) context.pairSeenBefore = true;
       pairsInBatch.add(pair);
