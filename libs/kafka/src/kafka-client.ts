@@ -16,6 +16,7 @@ import { Kafka, logLevel, type KafkaConfig, type LogEntry, type SASLOptions } fr
 import { ConfigError, checkKafkaSasl, type KafkaSettings } from '@clearway/config';
 import type { Logger } from '@clearway/observability';
 import { withCompression } from './compression.ts';
+import { kafkajsLogLevel } from './kafkajs-log-level.ts';
 
 const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.ERROR]: 'error',
@@ -42,7 +43,10 @@ export function createKafka(settings: KafkaSettings, logger: Logger, clientId?: 
       () =>
       ({ namespace, level, log }: LogEntry) => {
         const { message, ...extra } = log;
-        logger[levels[level] ?? 'info']({ kafkajs: namespace, ...extra }, message);
+        logger[kafkajsLogLevel(namespace, levels[level] ?? 'info', log)](
+          { kafkajs: namespace, ...extra },
+          message,
+        );
       },
   };
   if (settings.KAFKA_TLS) {
