@@ -404,4 +404,46 @@ describe('clearway audit against the real stack', () => {
     expect(one.report.counts).toMatchObject({ different: 1, unverifiable: 1, corrupt: 1 });
     expect(one.report.gaps.map((g) => g.declarationId)).toContain('REKEYED');
   });
+
+  // Last: it publishes a forged version, which the tests before it must not see.
+  it('fetches the version the assessments name, verified, as a file the rules CLI reads; refuses a forged one', async () => {
+    const version = assessments[0]!.rulesetVersion;
+    const listed = await audit(['ruleset']);
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toMatch(new RegExp(`${version}  khorgos-road  published \\S+  verified`));
+
+    const file = join(out, 'fetched-ruleset.json');
+    const short = version.slice('sha256:'.length, 'sha256:'.length + 12);
+    const fetched = await audit(['ruleset', short, '--out', file]);
+    expect(fetched.code).toBe(0);
+    expect(fetched.stdout).toContain(`ruleset ${version} (khorgos-road`);
+    const checked = await run(node, [
+      join(repoRoot, 'services', 'categoriser', 'src', 'cli.ts'),
+      'check',
+      file,
+    ]);
+    expect(checked.stdout).toContain(`khorgos-road ${version}`);
+
+    // The same rules published under another version's name: their content does not hash to it.
+    const forged = `sha256:${'0'.repeat(64)}`;
+    await send(platform.topics.rulesets, [
+      {
+        key: forged,
+        value: {
+          version: forged,
+          name: 'khorgos-road',
+          content: readFileSync(file, 'utf8'),
+          publishedAt: Date.now(),
+        },
+      },
+    ]);
+    const refused = await audit(['ruleset', forged, '--out', join(out, 'forged.json')]);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain(`published content of ${forged} hashes to ${version}: it was altered`);
+    expect(() => statSync(join(out, 'forged.json'))).toThrow();
+    const relisted = await audit(['ruleset']);
+    expect(relisted.code).toBe(1);
+    expect(relisted.stdout).toContain(`${forged}  khorgos-road`);
+    expect(relisted.stdout).toContain('2 versions, 1 NOT TRUSTED');
+  });
 });

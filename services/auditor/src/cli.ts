@@ -2,6 +2,7 @@
 //   node services/auditor/src/cli.ts replay --from 2026-11-01T00:00Z --to 2026-11-02T00:00Z [--port KHORGOS]
 //        [--grace-minutes 120] [--workers N] [--json out.json] [--csv out.csv] [--html out.html]
 //   node services/auditor/src/cli.ts trace <declarationId> [--from …] [--to …] [--json out.json]
+//   node services/auditor/src/cli.ts ruleset [<version>] [--out ruleset.json]
 //   node services/auditor/src/cli.ts backtest --ruleset candidate.yaml --from … --to … [--port …]
 //        [--ports ports.yaml] [--json …] [--csv …] [--html …]
 // Exit codes: 0 clean, 1 replay found differences, gaps, unverifiable or corrupt records, 2 usage, 78 config.
@@ -15,11 +16,19 @@ import { loadTopicCatalogue, prefixedCatalogue, topicNames } from '@clearway/inf
 import { createAvroSerde, createKafka, createSchemaRegistry } from '@clearway/kafka';
 import { createLogger } from '@clearway/observability';
 import { auditorConfig } from './config.ts';
-import { defaultReplayWorkers, runBacktest, runReplay, runTrace, type AuditClients } from './commands.ts';
+import {
+  defaultReplayWorkers,
+  runBacktest,
+  runReplay,
+  runRulesets,
+  runTrace,
+  type AuditClients,
+} from './commands.ts';
 import { laneThroughputs, portsFileSchema, type LaneThroughput } from './domain/lane-capacity.ts';
 import { renderBacktestCsv, renderReplayCsv } from './domain/render-csv.ts';
 import { renderBacktestHtml, renderReplayHtml } from './domain/render-html.ts';
 import { renderBacktestText, renderReplayText, renderTraceText } from './domain/render-text.ts';
+import { findVersion, renderVersions } from './domain/ruleset-versions.ts';
 import { createProgress } from './adapters/progress.ts';
 import { loadCandidateRuleset } from './adapters/ruleset-file.ts';
 
@@ -27,6 +36,7 @@ const usage = `usage:
   cli.ts replay   --from <time> --to <time> [--port CODE] [--grace-minutes N] [--workers N]
                   [--json F] [--csv F] [--html F]
   cli.ts trace    <declarationId> [--from <time>] [--to <time>] [--json F]
+  cli.ts ruleset  [<version>] [--out F]    the published ruleset versions, or one version's rules
   cli.ts backtest --ruleset <ruleset.yaml> --from <time> --to <time> [--port CODE] [--ports ports.yaml]
                   [--grace-minutes N] [--json F] [--csv F] [--html F]
 times are ISO 8601, e.g. 2026-11-01T00:00Z; --workers: replay threads besides the reader (0: none),
@@ -56,6 +66,7 @@ const { positionals, values } = (() => {
         html: { type: 'string' },
         ruleset: { type: 'string' },
         ports: { type: 'string' },
+        out: { type: 'string' },
         help: { type: 'boolean' },
       },
     });
@@ -65,7 +76,7 @@ const { positionals, values } = (() => {
   }
 })();
 
-const commands = ['replay', 'trace', 'backtest'] as const;
+const commands = ['replay', 'trace', 'ruleset', 'backtest'] as const;
 type Command = (typeof commands)[number];
 const [given, ...rest] = positionals;
 if (values.help || !commands.includes(given as Command)) {
@@ -176,6 +187,41 @@ async function main(): Promise<number> {
         console.log(`corrupt record ${c.topic}[${c.partition}]@${c.offset}: ${c.reason}`);
       write(values.json, () => JSON.stringify(report, null, 2), 'JSON report');
       return report.found ? 0 : 1;
+    }
+    case 'ruleset': {
+      const [query] = rest;
+      if (query === undefined && values.out !== undefined) throw new UsageError('--out needs a version');
+      const { versions, content, corrupt } = await runRulesets(clients());
+      for (const c of corrupt)
+        console.log(`corrupt record ${c.topic}[${c.partition}]@${c.offset}: ${c.reason}`);
+      if (query === undefined) {
+        console.log(renderVersions(versions));
+        return corrupt.length === 0 && versions.every((v) => v.problem === null) ? 0 : 1;
+      }
+      const found = findVersion(
+        versions.map((v) => v.version),
+        query,
+      );
+      if ('error' in found) {
+        console.error(found.error);
+        return 1;
+      }
+      const v = versions.find((x) => x.version === found.version)!;
+      if (v.problem !== null) {
+        console.error(`ruleset ${v.version} cannot be trusted: ${v.problem}`);
+        return 1;
+      }
+      // The published canonical JSON, indented for reading; the rules CLI reads it as it reads YAML
+      // and gives it the same version.
+      const text = `${JSON.stringify(JSON.parse(content(v.version)!), null, 2)}\n`;
+      if (values.out === undefined) process.stdout.write(text);
+      else
+        write(
+          values.out,
+          () => text,
+          `ruleset ${v.version} (${v.name}, published ${new Date(v.publishedAt).toISOString()}, verified)`,
+        );
+      return 0;
     }
     case 'backtest': {
       if (!values.ruleset) throw new UsageError('--ruleset is required');

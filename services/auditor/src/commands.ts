@@ -23,6 +23,7 @@ import { readWindow, type AvroSerde, type Kafka, type RawRecord, type TopicRange
 import { startReplayWorkers } from './adapters/replay-worker-pool.ts';
 import { createShardFeeder } from './adapters/shard-feeder.ts';
 import { createRulesetStore } from './adapters/ruleset-store.ts';
+import type { PublishedVersion } from './domain/ruleset-versions.ts';
 
 export interface AuditClients {
   kafka: Kafka;
@@ -100,6 +101,39 @@ async function readRulesets(
     ),
   });
   return published;
+}
+
+/**
+ * Every ruleset version on the rulesets topic, each checked against its name (its content must hash
+ * to it and compile), and the content of each: what an auditor fetches to see the rules that decided.
+ */
+export async function runRulesets(clients: AuditClients): Promise<{
+  versions: PublishedVersion[];
+  content: (version: string) => string | undefined;
+  corrupt: CorruptRecord[];
+}> {
+  const store = createRulesetStore();
+  const corrupt: CorruptRecord[] = [];
+  const published = await readRulesets(clients, store, (c) => corrupt.push(c));
+  // A version published again (each categoriser start publishes its version) is listed once, at its
+  // first publication; the store judges the copy read last, and that is the content given out.
+  const versions = new Map<string, PublishedVersion>();
+  const contents = new Map<string, string>();
+  for (const p of published) {
+    contents.set(p.version, p.content);
+    if (!versions.has(p.version))
+      versions.set(p.version, {
+        version: p.version,
+        name: p.name,
+        publishedAt: p.publishedAt,
+        problem: null,
+      });
+  }
+  for (const v of versions.values()) {
+    const judged = store.lookup(v.version);
+    v.problem = 'missing' in judged ? judged.missing : null;
+  }
+  return { versions: [...versions.values()], content: (version) => contents.get(version), corrupt };
 }
 
 /**
