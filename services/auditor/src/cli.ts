@@ -5,7 +5,8 @@
 //   node services/auditor/src/cli.ts ruleset [<version>] [--out ruleset.json]
 //   node services/auditor/src/cli.ts backtest --ruleset candidate.yaml --from … --to … [--port …]
 //        [--ports ports.yaml] [--json …] [--csv …] [--html …]
-// Exit codes: 0 clean, 1 replay found differences, gaps, unverifiable or corrupt records, 2 usage, 78 config.
+// Exit codes: 0 clean, 1 replay found differences, gaps, unverifiable or corrupt records (ruleset: a
+// version not found or not trusted), 2 usage, 78 config.
 import '@clearway/config/node-runtime';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
