@@ -3,7 +3,8 @@
 // a pass-through pipeline of two stages doing no work (same stage runner, client and settings), in the
 // same run, so the ratio shows what Clearway itself costs.
 //
-//   npm run bench:e2e [-- --declarations=50000 --rate=1000 --seconds=20 --settle=2 --warmup=1 --linger=5]
+//   npm run bench:e2e [-- --declarations=50000 --rate=1000 --seconds=20 --settle=2 --warmup=1 --linger=5
+//                        --dispatchers=1]
 //
 // Throughput: N declarations are published first, then the pipeline is started; the rate is N over the
 // time from the first output record to the last final ClearanceOutcome (pass-through: to the last
@@ -62,6 +63,11 @@ const warmUp = Math.min(1, arg('warmup', 1));
 /** Partition batches each service handles at once (PARTITIONS_CONCURRENTLY); 0: the service default (all). */
 const categoriserPartitions = arg('categoriser-partitions', 0);
 const dispatcherPartitions = arg('dispatcher-partitions', 0);
+/**
+ * Dispatcher processes in its consumer group (default 1, as every other stage here). More split the
+ * dispatcher's input partitions, so each works in shorter cycles: see the README on latency.
+ */
+const dispatchers = Math.max(1, Math.floor(arg('dispatchers', 1)));
 const concurrency = (n: number): Record<string, string> =>
   n > 0 ? { PARTITIONS_CONCURRENTLY: String(n) } : {};
 /**
@@ -728,13 +734,17 @@ try {
           ...env,
           ...concurrency(categoriserPartitions),
         }),
-        spawnNode('dispatcher', 'services/dispatcher/src/main.ts', {
-          ...env,
-          ...concurrency(dispatcherPartitions),
-          GROUP_ID: `${p.prefix}clearway-dispatcher`,
-          STATE_TTL_SECONDS: '3600',
-          PORTS_CONFIG: portsFile,
-        }),
+        ...Array.from({ length: dispatchers }, (_, i) =>
+          spawnNode(i === 0 ? 'dispatcher' : `dispatcher-${i + 1}`, 'services/dispatcher/src/main.ts', {
+            ...env,
+            ...concurrency(dispatcherPartitions),
+            GROUP_ID: `${p.prefix}clearway-dispatcher`,
+            STATE_TTL_SECONDS: '3600',
+            PORTS_CONFIG: portsFile,
+            // Each process on one host its own transactional identity (the default is the host name).
+            ...(i === 0 ? {} : { INSTANCE_ID: `bench-dispatcher-${i + 1}` }),
+          }),
+        ),
         spawnNode('lanes', 'services/simulator/src/lanes-main.ts', {
           ...env,
           SIM_PORT: 'KHORGOS',
@@ -857,6 +867,7 @@ try {
       passThroughPeakRssMb: passThrough.peakRssMb,
       targets: { throughputPerSec: 5_000, p99Ms: 250, throughputMet, latencyMet },
       laneCompression,
+      dispatchers,
       laneBoundSeconds: Number(lanes.seconds.toFixed(2)),
       laneBoundPerSec: Math.round(clearway.completed / lanes.seconds),
       node: process.version,
