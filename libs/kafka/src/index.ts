@@ -24,7 +24,6 @@ export {
   type Disposition,
   type HandleContext,
 } from './stage-runner.ts';
-export { combineStages } from './combined-stage.ts';
 export { RetriableError, RecordRejected, asRetriable, type DeadLetterCode } from './errors.ts';
 export { readWindow, type RawRecord, type ReadSummary, type TopicRange } from './read-window.ts';
 export { retryWithBackoff, backoffDelay, untilReachable } from './backoff.ts';

@@ -1,7 +1,6 @@
 // Builds the dispatcher from clients and settings (used by main.ts and the integration tests).
 import type { TopicNames } from '@clearway/infra';
 import {
-  combineStages,
   createStage,
   type Admin,
   type AvroSerde,
@@ -75,35 +74,19 @@ export function createDispatcher(
     clock: settings.clock ?? (() => Date.now()),
     onCommitted: (events) => metrics.onCommitted(events),
   });
-  const common = {
+  const stage = createStage<unknown>(clients, {
+    name: 'dispatcher',
+    groupId: settings.groupId,
+    inputTopics: [topics.bookings, topics.laneStatus, topics.riskAssessments, topics.inspectionResults],
     deadLetterTopic: topics.dlqDispatcher,
+    inputFields: { [topics.riskAssessments]: dispatchedAssessmentFields },
     handle: onRecords.handle,
     afterCommit: onRecords.afterCommit,
     partitionsConsumedConcurrently: settings.partitionsConcurrently,
     commitLingerMs: settings.commitLingerMs,
     maxBytesPerPartition: settings.fetchBytesPerPartition,
     ...(settings.instanceId ? { instanceId: settings.instanceId } : {}),
-  };
-  // Two groups, each with its own fetch, handling and transaction cycle. In one group, a cycle
-  // lasted until every batch of its fetch was done, so an assessment waited for the bookings and
-  // inspection results fetched with it (two records of those for each one of it, each a Redis script
-  // of 100+ µs); at 1,000 declarations/s that cycle grew with its own length (README, latency).
-  // Every record's effect is one atomic Redis script with its idempotency marker, whichever group
-  // consumed it, so splitting the inputs keeps exactly once.
-  const assessments = createStage<unknown>(clients, {
-    ...common,
-    name: 'dispatcher',
-    groupId: settings.groupId,
-    inputTopics: [topics.riskAssessments],
-    inputFields: { [topics.riskAssessments]: dispatchedAssessmentFields },
   });
-  const feedback = createStage<unknown>(clients, {
-    ...common,
-    name: 'dispatcher-feedback',
-    groupId: `${settings.groupId}-feedback`,
-    inputTopics: [topics.bookings, topics.laneStatus, topics.inspectionResults],
-  });
-  const stage = combineStages([assessments, feedback]);
   return {
     stage,
     store,
