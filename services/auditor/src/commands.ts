@@ -118,22 +118,21 @@ export async function runRulesets(clients: AuditClients): Promise<{
   // A version published again (each categoriser start publishes its version) is listed once, at its
   // first publication; the store judges the copy read last, and that is the content given out.
   const versions = new Map<string, PublishedVersion>();
-  const contents = new Map<string, string>();
   for (const p of published) {
-    contents.set(p.version, p.content);
-    if (!versions.has(p.version))
-      versions.set(p.version, {
-        version: p.version,
-        name: p.name,
-        publishedAt: p.publishedAt,
-        problem: null,
-      });
+    if (versions.has(p.version)) continue;
+    const judged = store.lookup(p.version);
+    versions.set(p.version, {
+      version: p.version,
+      name: p.name,
+      publishedAt: p.publishedAt,
+      problem: 'missing' in judged ? judged.missing : null,
+    });
   }
-  for (const v of versions.values()) {
-    const judged = store.lookup(v.version);
-    v.problem = 'missing' in judged ? judged.missing : null;
-  }
-  return { versions: [...versions.values()], content: (version) => contents.get(version), corrupt };
+  return {
+    versions: [...versions.values()],
+    content: (version) => store.published(version)?.content,
+    corrupt,
+  };
 }
 
 /**

@@ -32,6 +32,8 @@ export function createRulesetStore() {
       compiled.delete(record.version);
     },
     versions: (): string[] => [...published.keys()],
+    /** The record a version was last published as (the one `lookup` judges). */
+    published: (version: string): RulesetPublished | undefined => published.get(version),
     lookup,
   };
 }
